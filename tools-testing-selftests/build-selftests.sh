@@ -1,0 +1,33 @@
+#!/bin/bash
+# Cross-build the selftests for arm64, static, against a kernel's own
+# installed uapi headers.
+#
+# Usage: build-selftests.sh <source-tree> <kernel-output-dir> <dest> <tests.tsv>...
+#
+# Builds what the tests.tsv commands name: <target>/<prog> from
+# tools/testing/selftests/<target>. Binaries land in <dest>/<target>/<prog>.
+# The base kernel's tests are built from the series tree with the base's
+# headers, so that the series' new tests run on the base too.
+set -euo pipefail
+
+src=$(realpath "$1")
+kout=$(realpath "$2")
+dest=$(realpath -m "$3")
+shift 3
+
+mk=(make -s -C "$src/tools/testing/selftests" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+    CC="ccache aarch64-linux-gnu-gcc" KHDR_INCLUDES="-isystem $kout/usr/include"
+    EXTRA_CFLAGS=-static LDFLAGS=-static -j"${JOBS:-3}")
+export CCACHE_DIR=${CCACHE_DIR:-$(dirname "$kout")/ccache}
+
+mkdir -p "$dest"
+for target in $(grep -hv '^#' "$@" | awk -F'\t' 'NF { split($3, c, " "); split(c[1], p, "/"); print p[1] }' | sort -u); do
+	progs=$(grep -hv '^#' "$@" | awk -F'\t' -v t="$target" \
+		'NF { split($3, c, " "); if (index(c[1], t "/") == 1) print substr(c[1], length(t) + 2) }' | sort -u)
+	obj=$dest.obj/$target
+	mkdir -p "$obj"
+	"${mk[@]}" -C "$target" OUTPUT="$obj" $(printf "$obj/%s " $progs) >/dev/null
+	for p in $progs; do
+		install -D "$obj/$p" "$dest/$target/$p"
+	done
+done

@@ -1,0 +1,24 @@
+#!/bin/bash
+# Regenerate patches/ from the series branch: git format-patch with the cover
+# letter (its subject and blurb kept in the branch description), a base-commit
+# line, no commit ids or signature, so that the same branch gives the same
+# files on any machine.
+#
+# Usage: export-patches.sh <tree> <patches-dir>
+set -euo pipefail
+tree=$(realpath "$1")
+dest=$(realpath -m "$2")
+top=$(dirname "$tree")
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+git -C "$tree" format-patch -q --cover-letter --cover-from-description=subject \
+	--base=base --zero-commit --no-signature \
+	-o "$tmp" base..series
+mkdir -p "$dest"
+rm -f "$dest"/[0-9][0-9][0-9][0-9]-*.patch
+cp "$tmp"/*.patch "$dest"/
+# The tree now matches patches/: record it so that 'make tree' keeps it.
+printf '%s\n%s\n' "$(find "$dest" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-cover-letter.patch' | sort | xargs cat | sha1sum | cut -d' ' -f1)" \
+	"$(git -C "$tree" rev-parse series)" > "$top/series.stamp"
+ls "$dest"
