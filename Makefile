@@ -21,11 +21,19 @@ TESTS     := arch-arm64-kvm/tests.tsv drivers-vhost/tests.tsv
 EXPECT    := arch-arm64-kvm/expectations.tsv drivers-vhost/expectations.tsv
 PROFILES  := $(shell awk -F'\t' '!/^\#/ && NF { print $$1 }' $(TS)/profiles.tsv)
 
+# The kernel before the patch that a test tests is the base, except for the
+# IPA tests: they need the id_aa64mmfr0.parange override to make a 36-bit host,
+# so their "before" is the series up to and including the override
+# (expectations name it 'before-ipa'). It runs the tests matching BEFORE_IPA_TESTS.
+BEFORE_IPA       := arm64: cpufeature: allow id_aa64mmfr0.parange to be overridden
+BEFORE_IPA_TESTS := ^kvm\.ipa_
+
 export JOBS ?= 3
 export CCACHE_DIR ?= $(CURDIR)/$(OUT)/ccache
 
-.PHONY: all check help deps tree patches kernel kernel-base selftests \
-	selftests-base run run-base report report-check clean
+.PHONY: all check help deps tree patches kernel kernel-base kernel-before-ipa \
+	selftests selftests-base selftests-before-ipa run run-base run-before-ipa \
+	report clean
 
 all: report
 
@@ -40,9 +48,11 @@ help:
 	@echo '  make patches    regenerate patches/ from the series branch of $(TREE)'
 	@echo '  make kernel     build the patched Image and uapi headers in $(OUT)/series'
 	@echo '  make kernel-base    the same for the base, in $(OUT)/base'
+	@echo '  make kernel-before-ipa  the series up to the PARange override, in $(OUT)/before-ipa'
 	@echo '  make selftests  cross-build the tests of $(TESTS) for the patched kernel'
 	@echo '  make run        boot every profile of $(TS)/profiles.tsv on the patched kernel'
 	@echo '  make run-base   the same on the base kernel'
+	@echo '  make run-before-ipa  the IPA tests on the series up to the override'
 	@echo '  make report     print the results table of the patched kernel'
 	@echo '  make clean      remove $(B)/out and $(B)/results (keeps the tree and ccache)'
 	@echo 'Variables: JOBS=$(JOBS) (build parallelism), PROFILES="$(PROFILES)"'
@@ -52,7 +62,7 @@ deps:
 
 tree: deps
 	@$(STAGE) tree sh -c '$(TS)/prepare-tree.sh $(TREE) patches && \
-		{ [ -d $(BASE) ] || git -C $(TREE) worktree add -q --detach ../linux-base base; }'
+		$(TS)/worktree-at.sh $(TREE) $(BASE) base'
 
 patches: tree
 	@$(TS)/export-patches.sh $(TREE) patches
@@ -78,6 +88,16 @@ selftests-base: kernel-base $(B)/busybox/busybox
 		$(TS)/build-selftests.sh $(TREE) $(OUT)/base $(OUT)/base/tests $(TESTS) && \
 		$(TS)/mkinitramfs.sh $(B)/busybox/busybox $(OUT)/base/tests $(OUT)/base/initramfs.cpio $(TESTS)'
 
+kernel-before-ipa: tree
+	@$(STAGE) kernel-before-ipa sh -c '$(TS)/worktree-at.sh $(TREE) $(B)/linux-before-ipa "$(BEFORE_IPA)" && \
+		$(TS)/build-kernel.sh $(B)/linux-before-ipa $(OUT)/before-ipa $(FRAGMENTS)'
+
+selftests-before-ipa: kernel-before-ipa $(B)/busybox/busybox
+	@$(STAGE) selftests-before-ipa sh -c 'rm -rf $(OUT)/before-ipa/tests* && \
+		grep -h "$(BEFORE_IPA_TESTS)" $(TESTS) > $(OUT)/before-ipa/tests.tsv && \
+		$(TS)/build-selftests.sh $(TREE) $(OUT)/before-ipa $(OUT)/before-ipa/tests $(OUT)/before-ipa/tests.tsv && \
+		$(TS)/mkinitramfs.sh $(B)/busybox/busybox $(OUT)/before-ipa/tests $(OUT)/before-ipa/initramfs.cpio $(OUT)/before-ipa/tests.tsv'
+
 run: selftests
 	@rm -rf $(RES)/series
 	@for p in $(PROFILES); do \
@@ -92,11 +112,18 @@ run-base: selftests-base
 			$(OUT)/base/initramfs.cpio $$p $(RES)/base || true; \
 	done
 
-report: run
-	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) series -- $(EXPECT)
+run-before-ipa: selftests-before-ipa
+	@rm -rf $(RES)/before-ipa
+	@for p in $(PROFILES); do \
+		$(STAGE) run-before-ipa-$$p $(TS)/run-profile.sh $(OUT)/before-ipa/arch/arm64/boot/Image \
+			$(OUT)/before-ipa/initramfs.cpio $$p $(RES)/before-ipa || true; \
+	done
 
-check: run run-base
-	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) base series -- $(EXPECT)
+report: run
+	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) -- $(EXPECT)
+
+check: run run-base run-before-ipa
+	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) --before -- $(EXPECT)
 
 clean:
-	rm -rf $(OUT)/base $(OUT)/series $(RES) $(TIMES)
+	rm -rf $(OUT)/base $(OUT)/series $(OUT)/before-ipa $(RES) $(TIMES)

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Print the results table (test x host profile) and judge it.
 
-Usage: matrix.py <results-dir> <profiles.tsv> <timings.tsv> <kernel>... -- <expectations.tsv>...
+Usage: matrix.py <results-dir> <profiles.tsv> <timings.tsv> [--before] -- <expectations.tsv>...
 
 <results-dir>/<kernel>/<profile>.tsv are ktap.py's outputs. An expectations
-line is 'test<TAB>profile<TAB>outcome on base<TAB>outcome on series', test and
-profile being shell globs; the last line that matches wins. Outcomes are pass,
-fail or skip. Every cell whose outcome differs from its expectation is a
+line is 'test<TAB>profile<TAB>outcome before<TAB>outcome on series
+[<TAB>before-kernel]', test and profile being shell globs; the last line that
+matches wins. Outcomes are pass, fail or skip. "Before" is the kernel without
+the patch the test tests: the unpatched base unless the line names another
+kernel (the series up to some patch). Without --before only the series is
+judged. Every cell whose outcome differs from its expectation is a
 failure, and so is a test without an expectation, a run that did not
 complete and a run with a kernel splat. A skip that was expected is counted
 as skipped, never as passed. The last line printed is the summary
@@ -15,9 +18,6 @@ as skipped, never as passed. The last line printed is the summary
 import fnmatch
 import os
 import sys
-
-COLUMN = {'base': 2, 'series': 3}
-
 
 def read_tsv(path):
     rows = []
@@ -28,11 +28,12 @@ def read_tsv(path):
     return rows
 
 
-def expected(expect, test, profile, kernel):
+def expected(expect, test, profile):
+    """(before outcome, series outcome, before kernel) or None."""
     want = None
     for row in expect:
         if fnmatch.fnmatchcase(test, row[0]) and fnmatch.fnmatchcase(profile, row[1]):
-            want = row[COLUMN[kernel]]
+            want = (row[2], row[3], row[4] if len(row) > 4 else 'base')
     return want
 
 
@@ -40,60 +41,87 @@ def main():
     args = sys.argv[1:]
     sep = args.index('--')
     results_dir, profiles_tsv, timings_tsv = args[:3]
-    kernels, expect_files = args[3:sep], args[sep + 1:]
-    expect = [r for f in expect_files for r in read_tsv(f)]
+    before = '--before' in args[3:sep]
+    expect = [r for f in args[sep + 1:] for r in read_tsv(f)]
     profiles = [r[0] for r in read_tsv(profiles_tsv)]
 
-    outcome = {}      # (kernel, profile, test) -> (outcome, seconds)
+    outcome = {}      # (kernel, profile, test) -> outcome
     tests = []
-    for k in kernels:
+    for k in sorted(os.listdir(results_dir)) if os.path.isdir(results_dir) else []:
         for p in profiles:
             path = os.path.join(results_dir, k, p + '.tsv')
             if not os.path.exists(path):
-                outcome[(k, p, '@complete')] = ('fail', '')
                 continue
             for row in read_tsv(path):
-                outcome[(k, p, row[0])] = (row[1], row[2])
-                if row[0] not in tests:
+                outcome[(k, p, row[0])] = row[1]
+                if row[0] not in tests and not row[0].startswith('@'):
                     tests.append(row[0])
-    tests = [t for t in tests if not t.startswith('@')] + ['@complete', '@no-splat']
+    runs = sorted(set((k, p) for (k, p, t) in outcome))
+    for p in profiles:
+        if ('series', p) not in runs:
+            runs.append(('series', p))
+            outcome[('series', p, '@complete')] = 'fail'
+    tests.append('@runs')
 
     passed = failed = skipped = 0
     problems = []
+
+    def judge(got, want, what):
+        nonlocal passed, failed, skipped
+        if got == want:
+            if got == 'skip':
+                skipped += 1
+            else:
+                passed += 1
+            return ''
+        failed += 1
+        problems.append('%s: %s, expected %s' % (what, got if got != '-' else 'not run', want))
+        return '!'
+
     width = max(len(t) for t in tests)
     head = '| %-*s | %s |' % (width, 'test', ' | '.join(p.center(19) for p in profiles))
     lines = [head, '|' + '-' * (width + 2) + '|' + '|'.join('-' * 21 for _ in profiles) + '|']
     for t in tests:
         cells = []
         for p in profiles:
-            parts = []
-            for k in kernels:
-                got, secs = outcome.get((k, p, t), ('-', ''))
-                want = 'pass' if t.startswith('@') else expected(expect, t, p, k)
-                if want is None:
-                    mark, ok = '?', False
-                    problems.append('%s on %s/%s: no expectation' % (t, k, p))
-                elif got == '-' and t.startswith('@'):
-                    mark, ok = '', True
-                    continue
-                else:
-                    ok = got == want
-                    mark = '' if ok else '!'
-                    if not ok:
-                        problems.append('%s on %s/%s: %s, expected %s' % (t, k, p, got if got != '-' else 'not run', want))
-                if ok and got == 'skip':
-                    skipped += 1
-                elif ok:
-                    passed += 1
-                else:
+            if t == '@runs':
+                bad = []
+                for (k, rp) in runs:
+                    if rp != p or (k != 'series' and not before):
+                        continue
+                    for check in ('@complete', '@no-splat'):
+                        if judge(outcome.get((k, p, check), 'fail'), 'pass',
+                                 '%s of %s on %s' % (check[1:], k, p)):
+                            bad.append('%s %s' % (k, check[1:]))
+                cells.append((', '.join(bad) or 'ok').center(19))
+                continue
+            want = expected(expect, t, p)
+            if want is None:
+                if ('series', p, t) in outcome:
                     failed += 1
+                    problems.append('%s on %s: no expectation' % (t, p))
+                    cells.append('?'.center(19))
+                else:
+                    cells.append(''.center(19))
+                continue
+            parts = []
+            if before:
+                got = outcome.get((want[2], p, t), '-')
+                mark = judge(got, want[0], '%s on %s/%s' % (t, want[2], p))
                 parts.append((got.upper() if got == 'fail' else got) + mark)
+            got = outcome.get(('series', p, t), '-')
+            mark = judge(got, want[1], '%s on series/%s' % (t, p))
+            parts.append((got.upper() if got == 'fail' else got) + mark)
             cells.append(' > '.join(parts).center(19))
         lines.append('| %-*s | %s |' % (width, t, ' | '.join(cells)))
 
     print()
-    print('Results (%s; "a > b" is base > series; UPPER case is a failure outcome,' % ', '.join(kernels))
-    print('"!" marks an outcome that differs from its expectation):')
+    if before:
+        print('Results: "a > b" is the kernel before the tested patch (the base unless')
+        print('expectations say otherwise) > the series. FAIL is a test failing; "!" marks')
+        print('an outcome that differs from its expectation.')
+    else:
+        print('Results of the series ("!" marks an outcome that differs from its expectation):')
     print()
     print('\n'.join(lines))
     if os.path.exists(timings_tsv):
