@@ -44,6 +44,7 @@ def main():
     before = '--before' in args[3:sep]
     expect = [r for f in args[sep + 1:] for r in read_tsv(f)]
     profiles = [r[0] for r in read_tsv(profiles_tsv)]
+    selects = {r[0]: r[4].split(',') for r in read_tsv(profiles_tsv)}
 
     outcome = {}      # (kernel, profile, test) -> outcome
     tests = []
@@ -94,6 +95,9 @@ def main():
                                  '%s of %s on %s' % (check[1:], k, p)):
                             bad.append('%s %s' % (k, check[1:]))
                 cells.append((', '.join(bad) or 'ok').center(19))
+                continue
+            if not any(fnmatch.fnmatchcase(t, g) for g in selects[p]):
+                cells.append(''.center(19))     # the profile does not run it
                 continue
             want = expected(expect, t, p)
             if want is None:
