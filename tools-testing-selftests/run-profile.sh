@@ -23,7 +23,7 @@ console=$out/$profile.console
 status=0
 timeout -s KILL "$limit" qemu-system-aarch64 \
 	-M "$machine" -cpu "$cpu" -smp 2 -m 1024 \
-	-nographic -no-reboot -monitor none -serial "file:$console" \
+	-nographic -no-reboot -monitor none -nic none -serial "file:$console" \
 	-kernel "$image" -initrd "$initrd" \
 	-append "console=ttyAMA0 loglevel=5 panic=-1 wb.tests=$tests $append" \
 	</dev/null >/dev/null 2>"$out/$profile.qemu.err" || status=$?
