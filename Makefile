@@ -3,14 +3,13 @@
 #
 #   make          build the patched kernel and selftests, run every profile,
 #                 print the results table
-#   make check    also build and run the unpatched base; fail if any outcome
-#                 differs from its expectation
+#   make check    also build and run the kernels before the series' patches;
+#                 fail if any outcome differs from its expectation
 #   make help     list the targets
 
 B      := build
 TS     := tools-testing-selftests
 TREE   := $(B)/linux
-BASE   := $(B)/linux-base
 OUT    := $(B)/out
 RES    := $(B)/results
 TIMES  := $(B)/timings.tsv
@@ -21,109 +20,84 @@ TESTS     := arch-arm64-kvm/tests.tsv drivers-vhost/tests.tsv
 EXPECT    := arch-arm64-kvm/expectations.tsv drivers-vhost/expectations.tsv
 PROFILES  := $(shell awk -F'\t' '!/^\#/ && NF { print $$1 }' $(TS)/profiles.tsv)
 
-# The kernel before the patch that a test tests is the base, except for the
-# IPA tests: they need the id_aa64mmfr0.parange override to make a 36-bit host,
-# so their "before" is the series up to and including the override
-# (expectations name it 'before-ipa'). It runs the tests matching BEFORE_IPA_TESTS.
-BEFORE_IPA       := arm64: cpufeature: allow id_aa64mmfr0.parange to be overridden
-BEFORE_IPA_TESTS := ^kvm\.ipa_
+# The kernels, each a commit of $(TREE). Every test runs on the series and on
+# the kernel without the patch it tests, which its expectations name: the
+# base for the vhost tests and the existing KVM tests; for the KVM/arm64
+# tests, 'before-kvm', the series up to its test infrastructure (the PARange
+# override that makes 36-bit hosts, the stage-2 memory types, the test
+# driver), none of which the base has.
+KERNELS           := series base before-kvm
+COMMIT_series     := series
+COMMIT_base       := base
+COMMIT_before-kvm := lib: add a test driver for VM_PFNMAP memory outside the memory map
 
 export JOBS ?= 3
 export CCACHE_DIR ?= $(CURDIR)/$(OUT)/ccache
 
-.PHONY: all check help deps tree patches kernel kernel-base kernel-before-ipa \
-	selftests selftests-base selftests-before-ipa run run-base run-before-ipa \
-	report clean
+.PHONY: all check help deps tree patches kernel selftests run report clean
 
 all: report
 
 help:
 	@echo 'Targets:'
 	@echo '  make (all)      deps, tree, kernel, selftests, run, report: the patched kernel'
-	@echo '  make check      all of the above plus the unpatched base; exit status 1 if'
-	@echo '                  any outcome differs from its expectation'
+	@echo '  make check      all of the above plus the kernels before the patches;'
+	@echo '                  exit status 1 if any outcome differs from its expectation'
 	@echo '  make deps       install the missing Debian packages (apt-get)'
 	@echo '  make tree       unpack the base into $(TREE) (branch base), apply patches/'
-	@echo '                  (branch series); worktree $(BASE) at base'
+	@echo '                  (branch series)'
 	@echo '  make patches    regenerate patches/ from the series branch of $(TREE)'
 	@echo '  make kernel     build the patched Image and uapi headers in $(OUT)/series'
-	@echo '  make kernel-base    the same for the base, in $(OUT)/base'
-	@echo '  make kernel-before-ipa  the series up to the PARange override, in $(OUT)/before-ipa'
-	@echo '  make selftests  cross-build the tests of $(TESTS) for the patched kernel'
+	@echo '  make kernel-K   the same for kernel K, one of: $(KERNELS)'
+	@echo '  make selftests  cross-build the tests of $(TESTS)'
 	@echo '  make run        boot every profile of $(TS)/profiles.tsv on the patched kernel'
-	@echo '  make run-base   the same on the base kernel'
-	@echo '  make run-before-ipa  the IPA tests on the series up to the override'
+	@echo '  make run-K      the same on kernel K, with the tests whose "before" it is'
 	@echo '  make report     print the results table of the patched kernel'
-	@echo '  make clean      remove $(B)/out and $(B)/results (keeps the tree and ccache)'
+	@echo '  make clean      remove the kernels, tests and results (keeps the tree,'
+	@echo '                  the object directory and ccache)'
 	@echo 'Variables: JOBS=$(JOBS) (build parallelism), PROFILES="$(PROFILES)"'
 
 deps:
 	@$(STAGE) deps $(TS)/deps.sh
 
 tree: deps
-	@$(STAGE) tree sh -c '$(TS)/prepare-tree.sh $(TREE) patches && \
-		$(TS)/worktree-at.sh $(TREE) $(BASE) base'
+	@$(STAGE) tree $(TS)/prepare-tree.sh $(TREE) patches
 
 patches: tree
 	@$(TS)/export-patches.sh $(TREE) patches
 
-kernel: tree
-	@$(STAGE) kernel $(TS)/build-kernel.sh $(TREE) $(OUT)/series $(FRAGMENTS)
+kernel: kernel-series
 
-kernel-base: tree
-	@$(STAGE) kernel-base $(TS)/build-kernel.sh $(BASE) $(OUT)/base $(FRAGMENTS)
+kernel-%: tree
+	@$(STAGE) kernel-$* $(TS)/build-kernel.sh $(TREE) "$(COMMIT_$*)" $(OUT)/$* $(FRAGMENTS)
 
 $(B)/busybox/busybox: | deps
 	@$(STAGE) busybox $(TS)/fetch-busybox.sh $(B)/busybox
 
-selftests: kernel $(B)/busybox/busybox
-	@$(STAGE) selftests sh -c 'rm -rf $(OUT)/series/tests && \
-		$(TS)/build-selftests.sh $(TREE) $(OUT)/series $(OUT)/series/tests $(TESTS) && \
-		$(TS)/mkinitramfs.sh $(B)/busybox/busybox $(OUT)/series/tests $(OUT)/series/initramfs.cpio $(TESTS)'
+# Built once, from the series and against its uapi headers, and run on every
+# kernel: that is how a new test shows that it fails without its patch.
+selftests: kernel-series $(B)/busybox/busybox
+	@$(STAGE) selftests sh -c 'rm -rf $(OUT)/tests $(OUT)/tests.obj && \
+		$(TS)/build-selftests.sh $(TREE) $(OUT)/series $(OUT)/tests $(TESTS)'
 
-# The base runs the series' own tests, built against the base's uapi headers:
-# that is how a new test shows that it fails without the patch it tests.
-selftests-base: kernel-base $(B)/busybox/busybox
-	@$(STAGE) selftests-base sh -c 'rm -rf $(OUT)/base/tests && \
-		$(TS)/build-selftests.sh $(TREE) $(OUT)/base $(OUT)/base/tests $(TESTS) && \
-		$(TS)/mkinitramfs.sh $(B)/busybox/busybox $(OUT)/base/tests $(OUT)/base/initramfs.cpio $(TESTS)'
+initramfs-%: selftests
+	@$(TS)/select-tests.py $* $(TS)/profiles.tsv $(TESTS) -- $(EXPECT) > $(OUT)/$*/tests.tsv
+	@$(TS)/mkinitramfs.sh $(B)/busybox/busybox $(OUT)/tests $(OUT)/$*/initramfs.cpio $(OUT)/$*/tests.tsv
 
-kernel-before-ipa: tree
-	@$(STAGE) kernel-before-ipa sh -c '$(TS)/worktree-at.sh $(TREE) $(B)/linux-before-ipa "$(BEFORE_IPA)" && \
-		$(TS)/build-kernel.sh $(B)/linux-before-ipa $(OUT)/before-ipa $(FRAGMENTS)'
+run: run-series
 
-selftests-before-ipa: kernel-before-ipa $(B)/busybox/busybox
-	@$(STAGE) selftests-before-ipa sh -c 'rm -rf $(OUT)/before-ipa/tests* && \
-		grep -h "$(BEFORE_IPA_TESTS)" $(TESTS) > $(OUT)/before-ipa/tests.tsv && \
-		$(TS)/build-selftests.sh $(TREE) $(OUT)/before-ipa $(OUT)/before-ipa/tests $(OUT)/before-ipa/tests.tsv && \
-		$(TS)/mkinitramfs.sh $(B)/busybox/busybox $(OUT)/before-ipa/tests $(OUT)/before-ipa/initramfs.cpio $(OUT)/before-ipa/tests.tsv'
-
-run: selftests
-	@rm -rf $(RES)/series
+run-%: kernel-% initramfs-%
+	@rm -rf $(RES)/$*
 	@for p in $(PROFILES); do \
-		$(STAGE) run-series-$$p $(TS)/run-profile.sh $(OUT)/series/arch/arm64/boot/Image \
-			$(OUT)/series/initramfs.cpio $$p $(RES)/series || true; \
-	done
-
-run-base: selftests-base
-	@rm -rf $(RES)/base
-	@for p in $(PROFILES); do \
-		$(STAGE) run-base-$$p $(TS)/run-profile.sh $(OUT)/base/arch/arm64/boot/Image \
-			$(OUT)/base/initramfs.cpio $$p $(RES)/base || true; \
-	done
-
-run-before-ipa: selftests-before-ipa
-	@rm -rf $(RES)/before-ipa
-	@for p in $(PROFILES); do \
-		$(STAGE) run-before-ipa-$$p $(TS)/run-profile.sh $(OUT)/before-ipa/arch/arm64/boot/Image \
-			$(OUT)/before-ipa/initramfs.cpio $$p $(RES)/before-ipa || true; \
+		$(STAGE) run-$*-$$p $(TS)/run-profile.sh $(OUT)/$*/Image \
+			$(OUT)/$*/initramfs.cpio $$p $(RES)/$* || true; \
 	done
 
 report: run
 	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) -- $(EXPECT)
 
-check: run run-base run-before-ipa
+check: run $(addprefix run-,$(filter-out series,$(KERNELS)))
 	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) --before -- $(EXPECT)
 
 clean:
-	rm -rf $(OUT)/base $(OUT)/series $(OUT)/before-ipa $(RES) $(TIMES)
+	rm -rf $(addprefix $(OUT)/,$(KERNELS) tests tests.obj) $(RES) $(TIMES)

@@ -1,13 +1,14 @@
 #!/bin/bash
-# Cross-build the selftests for arm64, static, against a kernel's own
-# installed uapi headers.
+# Cross-build the selftests for arm64, static, against a kernel's installed
+# uapi headers.
 #
-# Usage: build-selftests.sh <source-tree> <kernel-output-dir> <dest> <tests.tsv>...
+# Usage: build-selftests.sh <source-tree> <kernel-dir> <dest> <tests.tsv>...
 #
 # Builds what the tests.tsv commands name: <target>/<prog> from
-# tools/testing/selftests/<target>. Binaries land in <dest>/<target>/<prog>.
-# The base kernel's tests are built from the series tree with the base's
-# headers, so that the series' new tests run on the base too.
+# tools/testing/selftests/<target>, with <kernel-dir>/usr/include. Binaries
+# land in <dest>/<target>/<prog>. The workbench builds them once, from the
+# series and with its headers, and runs them on every kernel, as kselftest
+# runs a newer tree's tests on older kernels.
 set -euo pipefail
 
 src=$(realpath "$1")

@@ -1,18 +1,23 @@
 #!/bin/bash
-# Developer shortcut: build the tests of one tests.tsv against an already
-# built kernel, boot it on one profile and print the results.
+# Developer shortcut: build the tests of one tests.tsv against the series'
+# headers, boot an already built kernel on one profile and print the results.
 #
-# Usage: run-one.sh <base|series> <profile> <tests.tsv>
+# Usage: run-one.sh <kernel> <profile> <tests.tsv> [<name glob>]
 #
-# Example: tools-testing-selftests/run-one.sh base fwb drivers-vhost/tests.tsv
+# <kernel> is one of the Makefile's KERNELS (series, base, before-kvm) that
+# 'make kernel-<kernel>' built. Example:
+#   tools-testing-selftests/run-one.sh base fwb drivers-vhost/tests.tsv 'vhost.net.*'
 # The harness of 6.12 runs one case with '-r fixture.test' ('-T' excludes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-kernel=$1 profile=$2 tests=$3
+kernel=$1 profile=$2 tests=$3 glob=${4:-*}
 tmp=build/one/$kernel
 rm -rf "$tmp" "$tmp.obj"
-tools-testing-selftests/build-selftests.sh build/linux "build/out/$kernel" "$tmp/tests" "$tests"
-tools-testing-selftests/mkinitramfs.sh build/busybox/busybox "$tmp/tests" "$tmp/initramfs.cpio" "$tests"
-tools-testing-selftests/run-profile.sh "build/out/$kernel/arch/arm64/boot/Image" "$tmp/initramfs.cpio" "$profile" "$tmp/results"
+mkdir -p "$tmp"
+awk -F'\t' -v g="$glob" 'BEGIN { gsub(/\./, "\\.", g); gsub(/\*/, ".*", g); g = "^" g "$" }
+	/^#/ || !NF || $1 ~ g' "$tests" > "$tmp/tests.tsv"
+tools-testing-selftests/build-selftests.sh build/linux build/out/series "$tmp/tests" "$tmp/tests.tsv"
+tools-testing-selftests/mkinitramfs.sh build/busybox/busybox "$tmp/tests" "$tmp/initramfs.cpio" "$tmp/tests.tsv"
+tools-testing-selftests/run-profile.sh "build/out/$kernel/Image" "$tmp/initramfs.cpio" "$profile" "$tmp/results" || true
 column -t -s $'\t' "$tmp/results/$profile.tsv"
 echo "console: $tmp/results/$profile.console"
