@@ -12,6 +12,9 @@ top=$(dirname "$tree")
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The cover letter is dated with the series tip's author date, which
+# 'git am' keeps, rather than with the time of the export.
+GIT_COMMITTER_DATE=$(git -C "$tree" log -1 --format=%aD series) \
 git -C "$tree" format-patch -q --cover-letter --cover-from-description=subject \
 	--base=base --zero-commit --no-signature \
 	-o "$tmp" base..series
