@@ -34,7 +34,7 @@ COMMIT_before-kvm := lib: add a test driver for VM_PFNMAP memory outside the mem
 export JOBS ?= 3
 export CCACHE_DIR ?= $(CURDIR)/$(OUT)/ccache
 
-.PHONY: all check help deps tree patches kernel selftests run report clean
+.PHONY: all check lint help deps tree patches kernel selftests run report clean
 
 all: report
 
@@ -53,6 +53,9 @@ help:
 	@echo '  make run        boot every profile of $(TS)/profiles.tsv on the patched kernel'
 	@echo '  make run-K      the same on kernel K, with the tests whose "before" it is'
 	@echo '  make report     print the results table of the patched kernel'
+	@echo '  make lint       checkpatch --strict on patches/ (exceptions with reasons in'
+	@echo '                  $(TS)/checkpatch-allow.tsv); build every prefix'
+	@echo '                  of the series (Image, and the selftests it touches)'
 	@echo '  make clean      remove the kernels, tests and results (keeps the tree,'
 	@echo '                  the object directory and ccache)'
 	@echo 'Variables: JOBS=$(JOBS) (build parallelism), PROFILES="$(PROFILES)"'
@@ -96,7 +99,16 @@ run-%: kernel-% initramfs-%
 report: run
 	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) -- $(EXPECT)
 
+# Each check is a stage of its own, so that one failing does not hide the other.
+lint: tree
+	@$(STAGE) lint-checkpatch $(TS)/lint-checkpatch.py $(TREE) patches \
+		$(TS)/checkpatch-allow.tsv; a=$$?; \
+	$(STAGE) lint-bisect $(TS)/bisect.sh $(TREE) $(FRAGMENTS); b=$$?; \
+	[ $$a -eq 0 ] && [ $$b -eq 0 ]
+
+# The lint checks are judged with the tests, in the summary line.
 check: run $(addprefix run-,$(filter-out series,$(KERNELS)))
+	-@$(MAKE) --no-print-directory lint
 	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) --before -- $(EXPECT)
 
 clean:

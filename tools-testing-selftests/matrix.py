@@ -12,7 +12,8 @@ kernel (the series up to some patch). Without --before only the series is
 judged. Every cell whose outcome differs from its expectation is a
 failure, and so is a test without an expectation, a run that did not
 complete and a run with a kernel splat. A skip that was expected is counted
-as skipped, never as passed. The last line printed is the summary
+as skipped, never as passed. With --before, each lint-* stage of
+<timings.tsv> is one more result, passed if the stage succeeded. The last line printed is the summary
 'N passed, N failed, N skipped'; the exit status is 1 if anything failed.
 """
 import fnmatch
@@ -128,12 +129,18 @@ def main():
         print('Results of the series ("!" marks an outcome that differs from its expectation):')
     print()
     print('\n'.join(lines))
-    if os.path.exists(timings_tsv):
+    # With --before ('make check'), each check of 'make lint' (the stages
+    # named lint-*) counts as one result.
+    stages = read_tsv(timings_tsv) if os.path.exists(timings_tsv) else []
+    for row in stages:
+        if before and row[0].startswith('lint-'):
+            judge('pass' if row[2] == '0' else 'fail', 'pass', row[0])
+    if stages:
         print()
         print('| stage | seconds |')
         print('|-------|---------|')
         total = 0
-        for row in read_tsv(timings_tsv):
+        for row in stages:
             print('| %s | %s%s |' % (row[0], row[1], '' if row[2] == '0' else ' (failed)'))
             total += int(row[1])
         print('| total | %d |' % total)
