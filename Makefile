@@ -41,7 +41,7 @@ all: report
 help:
 	@echo 'Targets:'
 	@echo '  make (all)      deps, tree, kernel, selftests, run, report: the patched kernel'
-	@echo '  make check      all of the above plus the kernels before the patches;'
+	@echo '  make check      all of the above plus the kernels before the patches and lint;'
 	@echo '                  exit status 1 if any outcome differs from its expectation'
 	@echo '  make deps       install the missing Debian packages (apt-get)'
 	@echo '  make tree       unpack the base into $(TREE) (branch base), apply patches/'
@@ -55,7 +55,8 @@ help:
 	@echo '  make report     print the results table of the patched kernel'
 	@echo '  make lint       checkpatch --strict on patches/ (exceptions with reasons in'
 	@echo '                  $(TS)/checkpatch-allow.tsv); build every prefix'
-	@echo '                  of the series (Image, and the selftests it touches)'
+	@echo '                  of the series (Image, and the selftests it touches);'
+	@echo '                  no new W=1 or sparse warning in the files it touches'
 	@echo '  make clean      remove the kernels, tests and results (keeps the tree,'
 	@echo '                  the object directory and ccache)'
 	@echo 'Variables: JOBS=$(JOBS) (build parallelism), PROFILES="$(PROFILES)"'
@@ -100,15 +101,18 @@ report: run
 	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) -- $(EXPECT)
 
 # Each check is a stage of its own, so that one failing does not hide the other.
-lint: tree
-	@$(STAGE) lint-checkpatch $(TS)/lint-checkpatch.py $(TREE) patches \
+LINT = $(STAGE) lint-checkpatch $(TS)/lint-checkpatch.py $(TREE) patches \
 		$(TS)/checkpatch-allow.tsv; a=$$?; \
 	$(STAGE) lint-bisect $(TS)/bisect.sh $(TREE) $(FRAGMENTS); b=$$?; \
-	[ $$a -eq 0 ] && [ $$b -eq 0 ]
+	$(STAGE) lint-warnings $(TS)/lint-warnings.sh $(TREE) $(FRAGMENTS); c=$$?; \
+	[ $$a -eq 0 ] && [ $$b -eq 0 ] && [ $$c -eq 0 ]
+
+lint: tree
+	@$(LINT)
 
 # The lint checks are judged with the tests, in the summary line.
 check: run $(addprefix run-,$(filter-out series,$(KERNELS)))
-	-@$(MAKE) --no-print-directory lint
+	-@$(LINT)
 	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) --before -- $(EXPECT)
 
 clean:

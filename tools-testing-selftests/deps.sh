@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross	# cross toolchain
 	make bc flex bison libssl-dev libelf-dev cpio kmod rsync python3 git
-	python3-ply					# checkpatch's SPDX check
+	python3-ply sparse				# checkpatch's SPDX check, make C=2
 	ccache qemu-system-arm xz-utils
 )
 
