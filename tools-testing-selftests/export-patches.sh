@@ -13,9 +13,11 @@ top=$(dirname "$tree")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The cover letter is dated with the series tip's author date, which
-# 'git am' keeps, rather than with the time of the export.
+# 'git am' keeps, rather than with the time of the export; blob ids in the
+# index lines have a fixed length, not one that depends on how many objects
+# the repository holds.
 GIT_COMMITTER_DATE=$(git -C "$tree" log -1 --format=%aD series) \
-git -C "$tree" format-patch -q --cover-letter --cover-from-description=subject \
+git -C "$tree" -c core.abbrev=12 format-patch -q --cover-letter --cover-from-description=subject \
 	--base=base --zero-commit --no-signature \
 	-o "$tmp" base..series
 mkdir -p "$dest"
