@@ -35,12 +35,8 @@ for sha in $shas; do
 		[ -d "$top/src/tools/testing/selftests/$t" ] || continue
 		git -C "$tree" diff --quiet "$sha^" "$sha" -- \
 			"tools/testing/selftests/$t" include/uapi && continue
-		mkdir -p "$out/$t"	# as the kselftest top-level Makefile does
-		if ! make -s -C "$top/src/tools/testing/selftests/$t" ARCH=arm64 \
-			CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc" \
-			KHDR_INCLUDES="-isystem $out/kernel/usr/include" \
-			EXTRA_CFLAGS=-static LDFLAGS=-static OUTPUT="$out/$t" \
-			-j"${JOBS:-3}" > "$log" 2>&1; then
+		if ! "$ts/build-selftests.sh" --target "$top/src" "$out/kernel" \
+			"$out/$t" "$t" > "$log" 2>&1; then
 			echo "bisect: prefix $n/$total does not build (selftests/$t): $subj"
 			grep -m 20 -E 'error|Error' "$log" | sed 's/^/    | /'
 			exit 1

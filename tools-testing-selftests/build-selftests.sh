@@ -3,7 +3,10 @@
 # uapi headers.
 #
 # Usage: build-selftests.sh <source-tree> <kernel-dir> <dest> <tests.tsv>...
+#        build-selftests.sh --target <source-tree> <kernel-dir> <obj-dir> <target>
 #
+# The second form builds the whole <target> (kvm, vhost...) in <obj-dir>, as
+# 'make lint' does for every prefix of the series.
 # Builds what the tests.tsv commands name: <target>/<prog> from
 # tools/testing/selftests/<target>, with <kernel-dir>/usr/include. Binaries
 # land in <dest>/<target>/<prog>. The workbench builds them once, from the
@@ -11,6 +14,8 @@
 # runs a newer tree's tests on older kernels.
 set -euo pipefail
 
+whole=
+[ "$1" = --target ] && { whole=1; shift; }
 src=$(realpath "$1")
 kout=$(realpath "$2")
 dest=$(realpath -m "$3")
@@ -20,6 +25,11 @@ mk=(make -s -C "$src/tools/testing/selftests" ARCH=arm64 CROSS_COMPILE=aarch64-l
     CC="ccache aarch64-linux-gnu-gcc" KHDR_INCLUDES="-isystem $kout/usr/include"
     EXTRA_CFLAGS=-static LDFLAGS=-static -j"${JOBS:-3}")
 export CCACHE_DIR=${CCACHE_DIR:-$(dirname "$kout")/ccache}
+
+if [ -n "$whole" ]; then
+	mkdir -p "$dest"	# as the kselftest top-level Makefile does
+	exec "${mk[@]}" -C "$1" OUTPUT="$dest"
+fi
 
 mkdir -p "$dest"
 for target in $(grep -hv '^#' "$@" | awk -F'\t' 'NF { split($3, c, " "); split(c[1], p, "/"); print p[1] }' | sort -u); do
