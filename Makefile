@@ -73,7 +73,8 @@ patches: tree
 kernel: kernel-series
 
 kernel-%: tree
-	@$(STAGE) kernel-$* $(TS)/build-kernel.sh $(TREE) "$(COMMIT_$*)" $(OUT)/$* $(FRAGMENTS)
+	@KBUILDS=$(OUT)/builds $(STAGE) kernel-$* $(TS)/build-kernel.sh $(TREE) "$(COMMIT_$*)" \
+		$(OUT)/$* $(FRAGMENTS)
 
 $(B)/busybox/busybox: | deps
 	@$(STAGE) busybox $(TS)/fetch-busybox.sh $(B)/busybox
@@ -90,12 +91,10 @@ initramfs-%: selftests
 
 run: run-series
 
+# A profile may boot a variant of the kernel with a config fragment of its
+# own (the last column of profiles.tsv); run-kernel.sh builds it.
 run-%: kernel-% initramfs-%
-	@rm -rf $(RES)/$*
-	@for p in $(PROFILES); do \
-		$(STAGE) run-$*-$$p $(TS)/run-profile.sh $(OUT)/$*/Image \
-			$(OUT)/$*/initramfs.cpio $$p $(RES)/$* || true; \
-	done
+	@PROFILES="$(PROFILES)" $(TS)/run-kernel.sh $(TREE) "$(COMMIT_$*)" $(OUT) $* $(RES) $(TIMES) $(FRAGMENTS)
 
 report: run
 	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) -- $(EXPECT)
@@ -116,4 +115,5 @@ check: run $(addprefix run-,$(filter-out series,$(KERNELS)))
 	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) --before -- $(EXPECT)
 
 clean:
-	rm -rf $(addprefix $(OUT)/,$(KERNELS) tests tests.obj) $(RES) $(TIMES)
+	rm -rf $(addprefix $(OUT)/,$(KERNELS) $(addsuffix .*,$(KERNELS)) builds tests tests.obj) \
+		$(RES) $(TIMES)

@@ -7,15 +7,21 @@
 # Every variant is built in the same worktree (<tree>/../src, checked out at
 # <commit>) and the same object directory (<tree>/../out/obj): switching
 # variants recompiles only what differs between them, and ccache, which keys
-# on absolute paths, hits for everything it has seen in either. The results
-# are copied to <variant-dir> (Image, usr/include, config); a stamp there
-# skips the build when neither <commit> nor the fragments changed.
+# on absolute paths, hits for everything it has seen in either. A variant
+# with a config of its own (KOBJ=<dir> in the environment) gets its own
+# object directory, so that switching configs does not rebuild everything.
+# The results are copied to <variant-dir> (Image, usr/include, config); a
+# stamp there skips the build when neither <commit> nor the fragments
+# changed. With KBUILDS=<dir> in the environment, every build is also kept
+# there under its commit and final .config, and a commit already built with
+# the same .config, in any variant, is not built again but copied.
 #
 # The config is allnoconfig plus the fragments, merged with the tree's own
 # merge_config.sh. Every option a fragment asks for must hold in the final
 # .config (as kunit.py checks), otherwise the build fails and names it; an
 # option that the variant's Kconfig does not define at all (one the series
-# adds, when building the base) is reported and skipped.
+# adds, when building the base), or one asked to be unset that the tree
+# selects (as the series selects JUMP_LABEL), is reported and skipped.
 set -euo pipefail
 
 tree=$(realpath "$1")
@@ -27,7 +33,7 @@ for f in "$@"; do frags+=("$(realpath "$f")"); done
 
 top=$(dirname "$tree")
 src=$top/src
-obj=$top/out/obj
+obj=$(realpath -m "${KOBJ:-$top/out/obj}")
 if ! sha=$(git -C "$tree" rev-parse -q --verify "$commit^{commit}"); then
 	sha=$(git -C "$tree" log --format='%H %s' base..series |
 		awk -v s="$commit" 'substr($0, 42) == s { print $1 }')
@@ -65,6 +71,7 @@ fi
 
 # Every requested option must have survived olddefconfig.
 defined() { grep -rqsE "^(menu)?config ${1#CONFIG_}\$" --include='Kconfig*' "$src"; }
+selected() { grep -rqsE "^\s*select ${1#CONFIG_}(\s|\$)" --include='Kconfig*' "$src"; }
 bad=0
 while IFS= read -r line; do
 	case "$line" in
@@ -78,14 +85,33 @@ while IFS= read -r line; do
 		echo "config: $opt is not defined by this tree ($name), skipped"
 		continue
 	fi
+	if [ "$line" = "$opt=n" ] && selected "$opt"; then
+		echo "config: '$line' requested, but this tree ($name) selects it: '$have'"
+		continue
+	fi
 	echo "config: '$line' requested but the final .config has '$have'" >&2
 	bad=1
-done < "$obj/fragment.config"
+done < <(	# the last request for each option, as merge_config.sh applies them
+	awk '/^CONFIG_[A-Za-z0-9_]+=/ { o = substr($0, 1, index($0, "=") - 1) }
+	     /^# CONFIG_[A-Za-z0-9_]+ is not set$/ { o = $2 }
+	     o { if (!(o in v)) order[n++] = o; v[o] = $0; o = "" }
+	     END { for (i = 0; i < n; i++) print v[order[i]] }' "$obj/fragment.config")
 [ $bad -eq 0 ] || exit 1
 
-"${mk[@]}" Image
+built=$dest/build
+[ -z "${KBUILDS:-}" ] || built=$(realpath -m "$KBUILDS")/$sha-$(sha1sum < "$obj/.config" | cut -c1-12)
+if [ "$built" != "$dest/build" ] && [ -f "$built/stamp" ]; then
+	echo "kernel $name: the same commit and .config as $(cat "$built/stamp"): reused"
+else
+	"${mk[@]}" Image
+	rm -rf "$built"
+	mkdir -p "$built"
+	"${mk[@]}" headers_install INSTALL_HDR_PATH="$built/usr" >/dev/null
+	cp "$obj/arch/arm64/boot/Image" "$built/Image"
+	cp "$obj/.config" "$built/config"
+	echo "$name" > "$built/stamp"
+fi
 rm -rf "$dest/usr"
-"${mk[@]}" headers_install INSTALL_HDR_PATH="$dest/usr" >/dev/null
-cp "$obj/arch/arm64/boot/Image" "$dest/Image"
-cp "$obj/.config" "$dest/config"
+cp -r "$built/Image" "$built/config" "$built/usr" "$dest/"
+[ "$built" != "$dest/build" ] || rm -rf "$built"
 echo "$stamp" > "$dest/stamp"

@@ -11,7 +11,9 @@ the patch the test tests: the unpatched base unless the line names another
 kernel (the series up to some patch). Without --before only the series is
 judged. Every cell whose outcome differs from its expectation is a
 failure, and so is a test without an expectation, a run that did not
-complete and a run with a kernel splat. A skip that was expected is counted
+complete and a run with a kernel splat (unless an expectations line for
+the pseudo-tests @complete or @no-splat says otherwise); a test that a run
+never reached because the kernel died is a failed test. A skip that was expected is counted
 as skipped, never as passed. With --before, each lint-* stage of
 <timings.tsv> is one more result, passed if the stage succeeded. The last line printed is the summary
 'N passed, N failed, N skipped'; the exit status is 1 if anything failed.
@@ -92,7 +94,11 @@ def main():
                     if rp != p or (k != 'series' and not before):
                         continue
                     for check in ('@complete', '@no-splat'):
-                        if judge(outcome.get((k, p, check), 'fail'), 'pass',
+                        # A run is expected to complete without a splat
+                        # unless expectations say otherwise.
+                        want = expected(expect, check, p) or ('pass', 'pass', 'base')
+                        want = want[1] if k == 'series' else want[0] if k == want[2] else 'pass'
+                        if judge(outcome.get((k, p, check), 'fail'), want,
                                  '%s of %s on %s' % (check[1:], k, p)):
                             bad.append('%s %s' % (k, check[1:]))
                 cells.append((', '.join(bad) or 'ok').center(19))
@@ -112,9 +118,14 @@ def main():
             parts = []
             if before:
                 got = outcome.get((want[2], p, t), '-')
+                # A run that died before this test failed it.
+                if got == '-' and outcome.get((want[2], p, '@complete')) == 'fail':
+                    got = 'fail'
                 mark = judge(got, want[0], '%s on %s/%s' % (t, want[2], p))
                 parts.append((got.upper() if got == 'fail' else got) + mark)
             got = outcome.get(('series', p, t), '-')
+            if got == '-' and outcome.get(('series', p, '@complete')) == 'fail':
+                got = 'fail'
             mark = judge(got, want[1], '%s on series/%s' % (t, p))
             parts.append((got.upper() if got == 'fail' else got) + mark)
             cells.append(' > '.join(parts).center(19))

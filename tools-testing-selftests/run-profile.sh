@@ -11,7 +11,7 @@ set -euo pipefail
 image=$1 initrd=$2 profile=$3 out=$4
 here=$(dirname "$(realpath "$0")")
 
-IFS=$'\t' read -r name cpu machine append tests < <(
+IFS=$'\t' read -r name cpu machine append tests _ < <(
 	awk -F'\t' -v p="$profile" '!/^#/ && $1 == p' "$here/profiles.tsv")
 [ "${name:-}" = "$profile" ] || { echo "run: no profile '$profile' in profiles.tsv" >&2; exit 2; }
 [ "$append" = - ] && append=
