@@ -2,12 +2,16 @@
 # Bisectability: build every prefix of the series as someone bisecting
 # through it would, with the workbench's config: the arm64 Image and uapi
 # headers, and the whole kvm or vhost selftest target wherever a patch
-# touches it or the uapi headers it builds against.
+# touches it or the uapi headers it builds against. Where a prefix ends a
+# part of the series (parts.tsv), boot it on the part's host profile and
+# run the part's tests, built from that prefix: each must give the outcome
+# expected of the series there (*/expectations.tsv).
 #
 # Usage: bisect.sh <tree> <fragment>...
 #
 # Prints one line per prefix with its build time; on the first prefix that
-# does not build, prints its subject and the end of the build log, and exits 1.
+# does not build, or whose part's tests do not pass, prints its subject and
+# what went wrong, and exits 1.
 set -euo pipefail
 ts=$(dirname "$(realpath "$0")")
 tree=$(realpath "$1")
@@ -17,6 +21,40 @@ out=$top/out/bisect
 log=$out/build.log
 mkdir -p "$out"
 export CCACHE_DIR=${CCACHE_DIR:-$top/out/ccache}
+repo=$(dirname "$ts")
+
+# Run the tests of the part that the prefix in $out/kernel ends.
+run_part() {	# <profile> <globs>
+	local part=$out/part
+	rm -rf "$part"
+	mkdir -p "$part"
+	awk -F'\t' -v globs="$2" 'BEGIN { n = split(globs, g, ",")
+		for (i = 1; i <= n; i++) { gsub(/\./, "\\.", g[i]); gsub(/\*/, ".*", g[i]) } }
+		/^#/ || !NF { next }
+		{ for (i = 1; i <= n; i++) if ($1 ~ "^" g[i] "$") { print; next } }' \
+		"$repo"/*/tests.tsv > "$part/tests.tsv"
+	[ -s "$part/tests.tsv" ] || { echo "no test matches '$2'"; return 1; }
+	"$ts/build-selftests.sh" "$top/src" "$out/kernel" "$part/tests" "$part/tests.tsv" \
+		> "$part/build.log" 2>&1 || { tail -n 20 "$part/build.log"; return 1; }
+	"$ts/mkinitramfs.sh" "$top/busybox/busybox" "$part/tests" "$part/initramfs.cpio" \
+		"$part/tests.tsv"
+	"$ts/run-profile.sh" "$out/kernel/Image" "$part/initramfs.cpio" "$1" \
+		"$part/results" > "$part/run.log" 2>&1 || true
+	python3 - "$ts" "$part/results/$1.tsv" "$1" "$repo"/*/expectations.tsv <<-'EOF'
+	import sys
+	sys.path.insert(0, sys.argv[1])
+	from matrix import expected, read_tsv
+	results, profile = read_tsv(sys.argv[2]), sys.argv[3]
+	expect = [r for f in sys.argv[4:] for r in read_tsv(f)]
+	bad = 0
+	for name, got, *_ in results:
+	    want = (expected(expect, name, profile) or ('pass', 'pass'))[1]
+	    if got != want:
+	        print('%s: %s, expected %s' % (name, got, want))
+	        bad += 1
+	sys.exit(1 if bad else 0)
+	EOF
+}
 
 shas=$(git -C "$tree" rev-list --reverse base..series)
 total=$(echo "$shas" | wc -l)
@@ -43,5 +81,22 @@ for sha in $shas; do
 		fi
 		built="$built, selftests/$t"
 	done
+	part=$(awk -F'\t' -v s="$subj" '!/^#/ && $1 == s { print $2 " " $3 }' "$ts/parts.tsv")
+	if [ -n "$part" ]; then
+		# shellcheck disable=SC2086	# profile and globs, without spaces
+		if ! why=$(run_part $part 2>&1); then
+			echo "bisect: prefix $n/$total ends a part, whose tests fail on ${part% *}: $subj"
+			echo "$why" | sed 's/^/    | /'
+			exit 1
+		fi
+		built="$built; its part's tests pass on ${part% *}"
+	fi
 	echo "bisect: $n/$total builds ($built, $(( $(date +%s) - start )) s): $subj"
 done
+missing=$(awk -F'\t' '!/^#/ && NF { print $1 }' "$ts/parts.tsv" |
+	  grep -vxF -f <(git -C "$tree" log --format=%s base..series) || true)
+if [ -n "$missing" ]; then
+	echo "bisect: parts.tsv names patches that the series does not have:"
+	echo "$missing" | sed 's/^/    | /'
+	exit 1
+fi
