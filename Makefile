@@ -56,7 +56,9 @@ help:
 	@echo '  make lint       checkpatch --strict on patches/ (exceptions with reasons in'
 	@echo '                  $(TS)/checkpatch-allow.tsv); build every prefix'
 	@echo '                  of the series (Image, and the selftests it touches);'
-	@echo '                  no new W=1 or sparse warning in the files it touches'
+	@echo '                  no new W=1 or sparse warning in the files it touches;'
+	@echo '                  no new coccicheck report, kernel-doc or Sphinx warning, or'
+	@echo '                  uapi header test failure in what it touches'
 	@echo '  make clean      remove the kernels, tests and results (keeps the tree,'
 	@echo '                  the object directory and ccache)'
 	@echo 'Variables: JOBS=$(JOBS) (build parallelism), PROFILES="$(PROFILES)"'
@@ -104,7 +106,10 @@ LINT = $(STAGE) lint-checkpatch $(TS)/lint-checkpatch.py $(TREE) patches \
 		$(TS)/checkpatch-allow.tsv; a=$$?; \
 	$(STAGE) lint-bisect $(TS)/bisect.sh $(TREE) $(FRAGMENTS); b=$$?; \
 	$(STAGE) lint-warnings $(TS)/lint-warnings.sh $(TREE) $(FRAGMENTS); c=$$?; \
-	[ $$a -eq 0 ] && [ $$b -eq 0 ] && [ $$c -eq 0 ]
+	$(STAGE) lint-cocci $(TS)/lint-cocci.sh $(TREE); d=$$?; \
+	$(STAGE) lint-docs $(TS)/lint-docs.sh $(TREE); e=$$?; \
+	$(STAGE) lint-uapi $(TS)/lint-uapi.sh $(TREE); f=$$?; \
+	[ $$a -eq 0 ] && [ $$b -eq 0 ] && [ $$c -eq 0 ] && [ $$d -eq 0 ] && [ $$e -eq 0 ] && [ $$f -eq 0 ]
 
 lint: tree
 	@$(LINT)

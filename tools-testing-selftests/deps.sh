@@ -7,6 +7,8 @@ pkgs=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross	# cross toolchain
 	make bc flex bison libssl-dev libelf-dev cpio kmod rsync python3 git
 	python3-ply sparse				# checkpatch's SPDX check, make C=2
+	coccinelle ocaml				# make coccicheck (2 of its rules are OCaml)
+	python3-sphinx					# make htmldocs (lint-docs.sh)
 	ccache qemu-system-arm xz-utils
 )
 

@@ -1,0 +1,93 @@
+#!/bin/bash
+# The uapi headers build standalone, on the base and on the series: any
+# failure or warning the series adds fails.
+#
+# Usage: lint-uapi.sh <tree>
+#
+# Two checks, on arm64, in an object directory of their own
+# (<tree>/../out/lint-uapi/obj, configured with allnoconfig plus
+# CONFIG_HEADERS_INSTALL and CONFIG_UAPI_HEADER_TEST):
+#  - 6.12's own test, 'make usr/': 'make headers' exports every uapi header
+#    to usr/include, then each is compiled alone, twice in a row (include
+#    guard), with -std=c90 -Wall, and checked by headers_check.pl. That needs
+#    'prepare' (scripts, asm-offsets), not a kernel: ~35 s on 2 cores. Every
+#    header is tested again on each run (an incremental build would not
+#    repeat its warnings).
+#  - each uapi header the series touches, as a VMM includes it: a C file
+#    with only '#include <linux/xxx.h>' (or <asm/xxx.h>), compiled with
+#    aarch64-linux-gnu-gcc -fsyntax-only -Wall against the exported headers
+#    (what headers_install copies) and Debian's arm64 libc headers.
+#
+# Prints the count per touched header before and after, then each new
+# report. Reports are compared without their line and column numbers.
+# Checked in the lint worktree (lint-worktree.sh); a tree's result is kept
+# in <tree>/../out/lint-uapi under its git tree id.
+set -euo pipefail
+ts=$(dirname "$(realpath "$0")")
+tree=$(realpath "$1")
+top=$(dirname "$tree")
+out=$top/out/lint-uapi obj=$top/out/lint-uapi/obj
+mkdir -p "$obj"
+export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+cc=aarch64-linux-gnu-gcc
+
+touched=$(git -C "$tree" diff --name-only --diff-filter=AM base series || true)
+# include/uapi/linux/kvm.h -> linux/kvm.h, arch/arm64/include/uapi/asm/x.h -> asm/x.h
+hdrs=$(echo "$touched" | sed -nE 's@^(include|arch/arm64/include)/uapi/(.*\.h)$@\2@p')
+other=$(echo "$touched" | grep -E '^arch/[^/]+/include/uapi/' | grep -v '^arch/arm64/' || true)
+[ -z "$other" ] || echo "uapi: not checked (another architecture's):" $other
+printf 'CONFIG_HEADERS_INSTALL=y\nCONFIG_UAPI_HEADER_TEST=y\n' > "$out/allno.config"
+
+# A diagnostic about an exported header, its path made relative to
+# usr/include: gcc's warnings and errors, headers_check.pl's reports.
+diags() {
+	grep -E '^[^ ]*usr/include/[^ :]+:[0-9]+(:[0-9]+)?: ' | grep -v ': note: ' |
+		sed -E 's@^[^ ]*usr/include/@@' || true
+}
+
+check() {	# <commit>: reports to $out/<commit>.txt
+	local key wt h rc=0
+	key="$(git -C "$tree" rev-parse "$1^{tree}") $($cc --version | head -n 1)"
+	if [ "$(cat "$out/$1.key" 2>/dev/null)" = "$key" ]; then
+		echo "uapi: $1: unchanged since the last run"
+		return
+	fi
+	rm -f "$out/$1.key"
+	wt=$("$ts/lint-worktree.sh" "$tree" "$1")
+	make -s -C "$wt" O="$obj" KCONFIG_ALLCONFIG="$out/allno.config" allnoconfig > "$out/$1.log" 2>&1
+	grep -q '^CONFIG_UAPI_HEADER_TEST=y' "$obj/.config" ||
+		{ echo "uapi: CONFIG_UAPI_HEADER_TEST is off ($cc cannot link? libc6-dev-arm64-cross)"; exit 1; }
+	[ ! -d "$obj/usr/include" ] || find "$obj/usr/include" -name '*.hdrtest' -delete
+	make -s -k -C "$wt" O="$obj" -j2 usr/ >> "$out/$1.log" 2>&1 || rc=$?
+	diags < "$out/$1.log" | sed 's/^/hdrtest: /' > "$out/$1.txt"
+	if [ $rc -ne 0 ] && ! [ -s "$out/$1.txt" ]; then
+		echo "uapi: 'make usr/' failed on $1:"; tail -n 20 "$out/$1.log"; exit 1
+	fi
+	for h in $hdrs; do
+		[ -f "$obj/usr/include/$h" ] || continue
+		printf '#include <%s>\n' "$h" |
+			$cc -fsyntax-only -Wall -x c - -I "$obj/usr/include" 2>&1 | diags | sed 's/^/include: /'
+	done >> "$out/$1.txt"
+	sort -o "$out/$1.txt" "$out/$1.txt"
+	echo "$key" > "$out/$1.key"
+}
+strip() { sed -E 's/^([a-z]+: [^ :]+):[0-9]+(:[0-9]+)?: /\1: /' "$@" | sort; }
+
+check base
+check series
+
+status=0
+for h in $hdrs; do
+	b=$(grep -c "^[a-z]*: $h:" "$out/base.txt" || true)
+	s=$(grep -c "^[a-z]*: $h:" "$out/series.txt" || true)
+	echo "uapi: $h: $b before, $s after"
+done
+new=$(comm -13 <(strip "$out/base.txt") <(strip "$out/series.txt"))
+if [ -n "$new" ]; then
+	awk 'NR == FNR { want[$0]++; next }
+	     { k = $0; sub(/:[0-9]+(:[0-9]+)?: /, ": ", k); if (want[k] > 0) { want[k]--; print "uapi: new: " $0 } }' \
+		<(echo "$new") "$out/series.txt"
+	status=1
+fi
+echo "uapi: $(wc -l < "$out/base.txt") before, $(wc -l < "$out/series.txt") after, $(printf '%s' "$new" | grep -c . || true) new"
+exit $status
