@@ -4,11 +4,24 @@
 # line, no commit ids or signature, so that the same branch gives the same
 # files on any machine.
 #
+# Each patch gets To: and Cc: headers, where 'git format-patch --to --cc'
+# puts them, from the series' scripts/get_maintainer.pl run on the patched
+# tree (the lint worktree, lint-worktree.sh, at the series): the
+# maintainers and reviewers of the sections it touches in To:, their lists
+# in Cc:. The cover letter gets the union of all of them. --no-git and
+# --no-fixes: the tree has no upstream history, so the answer depends only
+# on MAINTAINERS (and .mailmap) and is the same on every machine.
+#
 # Usage: export-patches.sh <tree> <patches-dir>
 set -euo pipefail
+ts=$(dirname "$(realpath "$0")")
 tree=$(realpath "$1")
 dest=$(realpath -m "$2")
 top=$(dirname "$tree")
+# One user of the lint worktree at a time ('make patches' may run while
+# 'make lint' does).
+exec 9> "$top/lint.lock"
+flock 9
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -20,6 +33,41 @@ GIT_COMMITTER_DATE=$(git -C "$tree" log -1 --format=%aD series) \
 git -C "$tree" -c core.abbrev=12 format-patch -q --cover-letter --cover-from-description=subject \
 	--base=base --zero-commit --no-signature \
 	-o "$tmp" base..series
+
+wt=$("$ts/lint-worktree.sh" "$tree" series)
+addrs() {	# <patch> <get_maintainer.pl selection>...: one address a line
+	local p=$1
+	shift
+	(cd "$wt" && perl scripts/get_maintainer.pl --no-git --no-git-fallback --no-fixes \
+		--no-rolestats "$@" "$p")
+}
+header() {	# <name> <file with one address a line>: "To: a,\n    b"
+	[ -s "$2" ] || return 0
+	awk -v n="$1" '{ printf "%s%s", (NR == 1 ? n ": " : ",\n    "), $0 } END { print "" }' "$2"
+}
+addheaders() {	# <patch> <to-file> <cc-file>: after Subject:, as format-patch would
+	{ header To "$2"; header Cc "$3"; } > "$tmp/headers"
+	awk -v h="$tmp/headers" '
+		!done && subj && !/^[ \t]/ { while ((getline l < h) > 0) print l; done = 1 }
+		/^Subject: / { subj = 1 }
+		{ print }' "$1" > "$1.new"
+	mv "$1.new" "$1"
+}
+: > "$tmp/all.to"
+: > "$tmp/all.cc"
+for p in "$tmp"/[0-9][0-9][0-9][0-9]-*.patch; do
+	[ "$(basename "$p")" != 0000-cover-letter.patch ] || continue
+	addrs "$p" --m --r --no-l > "$tmp/to"
+	addrs "$p" --no-m --no-r --l | grep -vxF -f "$tmp/to" > "$tmp/cc" || true
+	addheaders "$p" "$tmp/to" "$tmp/cc"
+	cat "$tmp/to" >> "$tmp/all.to"
+	cat "$tmp/cc" >> "$tmp/all.cc"
+done
+# The union, in the order of first appearance.
+awk '!seen[$0]++' "$tmp/all.to" > "$tmp/to"
+awk '!seen[$0]++' "$tmp/all.cc" | grep -vxF -f "$tmp/to" > "$tmp/cc" || true
+addheaders "$tmp/0000-cover-letter.patch" "$tmp/to" "$tmp/cc"
+
 mkdir -p "$dest"
 rm -f "$dest"/[0-9][0-9][0-9][0-9]-*.patch
 cp "$tmp"/*.patch "$dest"/

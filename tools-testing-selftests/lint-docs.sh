@@ -27,6 +27,10 @@ ts=$(dirname "$(realpath "$0")")
 tree=$(realpath "$1")
 top=$(dirname "$tree")
 out=$top/out/lint-docs
+# One user of the lint worktree at a time ('make patches' may run while
+# 'make lint' does).
+exec 9> "$top/lint.lock"
+flock 9
 mkdir -p "$out"
 
 touched=$(git -C "$tree" diff --name-only --diff-filter=AM base series | grep -v '^tools/' || true)

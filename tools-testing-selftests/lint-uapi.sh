@@ -27,6 +27,10 @@ ts=$(dirname "$(realpath "$0")")
 tree=$(realpath "$1")
 top=$(dirname "$tree")
 out=$top/out/lint-uapi obj=$top/out/lint-uapi/obj
+# One user of the lint worktree at a time ('make patches' may run while
+# 'make lint' does).
+exec 9> "$top/lint.lock"
+flock 9
 mkdir -p "$obj"
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 cc=aarch64-linux-gnu-gcc

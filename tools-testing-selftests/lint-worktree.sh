@@ -2,6 +2,7 @@
 # Check <commit> out in the lint scripts' own worktree, <tree>/../lint
 # (created on first use, detached), and print its path: the lint checks
 # never touch <tree> or the worktree the kernels are built in (../src).
+# Its users hold <tree>/../lint.lock (flock) while they use it.
 #
 # Usage: lint-worktree.sh <tree> <commit>
 set -euo pipefail
