@@ -55,7 +55,8 @@ help:
 	@echo '  make report     print the results table of the patched kernel'
 	@echo '  make lint       checkpatch --strict on patches/ (exceptions with reasons in'
 	@echo '                  $(TS)/checkpatch-allow.tsv); build every prefix'
-	@echo '                  of the series (Image, and the selftests it touches);'
+	@echo '                  of the series (Image, and the selftests it touches),'
+	@echo '                  running each part'"'"'s tests where it ends ($(TS)/parts.tsv);'
 	@echo '                  no new W=1 or sparse warning in the files it touches;'
 	@echo '                  no new coccicheck report, kernel-doc or Sphinx warning, or'
 	@echo '                  uapi header test failure in what it touches'
@@ -111,7 +112,7 @@ LINT = $(STAGE) lint-checkpatch $(TS)/lint-checkpatch.py $(TREE) patches \
 	$(STAGE) lint-uapi $(TS)/lint-uapi.sh $(TREE); f=$$?; \
 	[ $$a -eq 0 ] && [ $$b -eq 0 ] && [ $$c -eq 0 ] && [ $$d -eq 0 ] && [ $$e -eq 0 ] && [ $$f -eq 0 ]
 
-lint: tree
+lint: tree $(B)/busybox/busybox
 	@$(LINT)
 
 # The lint checks are judged with the tests, in the summary line.
