@@ -16,7 +16,8 @@ SPLAT = re.compile(r'(BUG:|WARNING:|Oops|Internal error:|Kernel panic|kernel BUG
                    r'KASAN|UBSAN|Call trace:|possible circular locking|'
                    r'possible recursive locking|inconsistent lock state|'
                    r'suspicious RCU usage|INFO: task .* blocked|rcu: INFO|'
-                   r'Unable to handle kernel|hyp panic|unreferenced object)')
+                   r'Unable to handle kernel|hyp panic|unreferenced object|'
+                   r'suspected memory leak)')
 KERNEL_LINE = re.compile(r'^(?:# dmesg: )?\[\s*\d+\.\d+\] (.*)$')
 RESULT = re.compile(r'^(not ok|ok) (\d+) (\S+)(?: # (.*))?$')
 TIME = re.compile(r'^# time (\S+) ([\d.]+)$')

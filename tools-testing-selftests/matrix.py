@@ -8,7 +8,8 @@ line is 'test<TAB>profile<TAB>outcome before<TAB>outcome on series
 [<TAB>before-kernel]', test and profile being shell globs; the last line that
 matches wins. Outcomes are pass, fail or skip. "Before" is the kernel without
 the patch the test tests: the unpatched base unless the line names another
-kernel (the series up to some patch). Without --before only the series is
+kernel (the series up to some patch), or '-': none, the series alone is
+judged (the debug profiles). Without --before only the series is
 judged. Every cell whose outcome differs from its expectation is a
 failure, and so is a test without an expectation, a run that did not
 complete and a run with a kernel splat (unless an expectations line for
@@ -116,7 +117,9 @@ def main():
                     cells.append(''.center(19))
                 continue
             parts = []
-            if before:
+            if before and want[2] == '-':
+                parts.append('-')       # no kernel before: the series only
+            elif before:
                 got = outcome.get((want[2], p, t), '-')
                 # A run that died before this test failed it.
                 if got == '-' and outcome.get((want[2], p, '@complete')) == 'fail':

@@ -17,16 +17,34 @@ IFS=$'\t' read -r name cpu machine append tests _ < <(
 [ "$append" = - ] && append=
 
 # The initramfs lists every test; the profile's glob goes on the command line.
-limit=$(awk -F'\t' '{ s += $2 } END { print s + 180 }' < <(cpio -i --to-stdout tests/list < "$initrd" 2>/dev/null))
+scale=$(echo "$append" | sed -n 's/.*wb\.timeout_scale=\([0-9]*\).*/\1/p')
+limit=$(awk -F'\t' -v k="${scale:-1}" '{ s += $2 } END { print s * k + 180 }' \
+	< <(cpio -i --to-stdout tests/list < "$initrd" 2>/dev/null))
 mkdir -p "$out"
 console=$out/$profile.console
-status=0
+: > "$console"
 timeout -s KILL "$limit" qemu-system-aarch64 \
 	-M "$machine" -cpu "$cpu" -smp 2 -m 1024 \
 	-nographic -no-reboot -monitor none -nic none -serial "file:$console" \
 	-kernel "$image" -initrd "$initrd" \
 	-append "console=ttyAMA0 loglevel=5 panic=-1 wb.tests=$tests $append" \
-	</dev/null >/dev/null 2>"$out/$profile.qemu.err" || status=$?
+	</dev/null >/dev/null 2>"$out/$profile.qemu.err" &
+vm=$!
+# When the init gives up on a stuck kernel it powers off, which a stuck CPU
+# can keep from happening: stop the VM from here 15 s later.
+(
+	while sleep 5; do
+		grep -q '^# workbench: stopped at' "$console" || continue
+		sleep 15
+		echo "run: $profile: VM stopped: the init gave up on a stuck test" >> "$console"
+		kill -TERM $vm
+		break
+	done
+) 2>/dev/null &
+watch=$!
+status=0
+wait $vm || status=$?
+kill $watch 2>/dev/null || true
 if [ $status -eq 137 ]; then
 	echo "run: $profile: VM killed after ${limit}s" >> "$console"
 fi
