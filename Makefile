@@ -16,8 +16,10 @@ TIMES  := $(B)/timings.tsv
 STAGE  := $(TS)/stage.sh $(TIMES)
 
 FRAGMENTS := $(TS)/config drivers-vhost/config arch-arm64-kvm/config
-TESTS     := arch-arm64-kvm/tests.tsv drivers-vhost/tests.tsv
-EXPECT    := arch-arm64-kvm/expectations.tsv drivers-vhost/expectations.tsv
+SELFTESTS := arch-arm64-kvm/tests.tsv drivers-vhost/tests.tsv
+TESTS     := $(SELFTESTS) Documentation/tests.tsv
+EXPECT    := arch-arm64-kvm/expectations.tsv drivers-vhost/expectations.tsv \
+	     Documentation/expectations.tsv
 PROFILES  := $(shell awk -F'\t' '!/^\#/ && NF { print $$1 }' $(TS)/profiles.tsv)
 
 # The kernels, each a commit of $(TREE). Every test runs on the series and on
@@ -86,7 +88,8 @@ $(B)/busybox/busybox: | deps
 # kernel: that is how a new test shows that it fails without its patch.
 selftests: kernel-series $(B)/busybox/busybox
 	@$(STAGE) selftests sh -c 'rm -rf $(OUT)/tests $(OUT)/tests.obj && \
-		$(TS)/build-selftests.sh $(TREE) $(OUT)/series $(OUT)/tests $(TESTS)'
+		$(TS)/build-selftests.sh $(TREE) $(OUT)/series $(OUT)/tests $(SELFTESTS) && \
+		$(TS)/build-guide-examples.sh $(OUT)/series $(OUT)/tests Documentation/*.md'
 
 initramfs-%: selftests
 	@$(TS)/select-tests.py $* $(TS)/profiles.tsv $(TESTS) -- $(EXPECT) > $(OUT)/$*/tests.tsv
