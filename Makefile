@@ -93,6 +93,7 @@ selftests: kernel-series $(B)/busybox/busybox
 
 initramfs-%: selftests
 	@$(TS)/select-tests.py $* $(TS)/profiles.tsv $(TESTS) -- $(EXPECT) > $(OUT)/$*/tests.tsv
+	@$(TS)/select-tests.py --profiles $* $(TS)/profiles.tsv $(TESTS) -- $(EXPECT) > $(OUT)/$*/profiles
 	@$(TS)/mkinitramfs.sh $(B)/busybox/busybox $(OUT)/tests $(OUT)/$*/initramfs.cpio $(OUT)/$*/tests.tsv
 
 run: run-series

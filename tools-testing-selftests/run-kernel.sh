@@ -4,41 +4,26 @@
 # Usage: run-kernel.sh <tree> <commit> <out-dir> <kernel> <results-dir> <timings.tsv> <fragment>...
 #
 # <out-dir>/<kernel> holds the kernel's Image, its initramfs.cpio and the
-# tests.tsv of the tests it runs. A profile that selects none of them is not
-# booted. A profile whose last column names a config fragment boots a
+# list of the profiles on which it runs a test (select-tests.py
+# --profiles); it boots no other profile. A profile whose last column names a config fragment boots a
 # variant of the kernel: <commit> built with <fragment>... and that one, in
 # <out-dir>/<kernel>.<suffix> ('config.<suffix>' being the fragment's name)
 # with an object directory of its own. Each build and boot is a stage of
 # <timings.tsv>; results go to <results-dir>/<kernel>/<profile>.tsv.
 # PROFILES="<name>..." in the environment boots only those profiles.
 set -uo pipefail
-set -f		# the profiles' globs are for test names, not files
 ts=$(dirname "$(realpath "$0")")
 tree=$1 commit=$2 out=$3 kernel=$4 res=$5 times=$6
 shift 6
 frags=("$@")
 
 rm -rf "${res:?}/$kernel"
-mapfile -t names < <(cut -f1 "$out/$kernel/tests.tsv")
 
-# Whether one of the kernel's tests matches one of the profile's globs.
-has_tests() {
-	local glob name
-	local IFS=,
-	for glob in $1; do
-		for name in "${names[@]}"; do
-			# shellcheck disable=SC2053	# $glob is a pattern
-			[[ $name == $glob ]] && return 0
-		done
-	done
-	return 1
-}
-
-while IFS=$'\t' read -r -u 3 profile _ _ _ tests config; do
+while IFS=$'\t' read -r -u 3 profile _ _ _ _ config; do
 	if [ -n "${PROFILES:-}" ] && [[ " $PROFILES " != *" $profile "* ]]; then
 		continue
 	fi
-	if ! has_tests "$tests"; then
+	if ! grep -qxF "$profile" "$out/$kernel/profiles"; then
 		echo "run: $kernel has no test for $profile: not booted"
 		continue
 	fi
