@@ -22,14 +22,9 @@
 # checked once and the series again only when a touched file changes.
 set -euo pipefail
 ts=$(dirname "$(realpath "$0")")
-tree=$(realpath "$1")
-top=$(dirname "$tree")
-out=$top/out/lint-cocci
-# One user of the lint worktree at a time ('make patches' may run while
-# 'make lint' does).
-exec 9> "$top/lint.lock"
-flock 9
-mkdir -p "$out"
+# shellcheck source=lint-lib.sh
+. "$ts/lint-lib.sh"
+lint_start cocci "$1"
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 
 touched=$(git -C "$tree" diff --name-only --diff-filter=AM base series | grep -v '^tools/' || true)
@@ -41,11 +36,8 @@ reports() {	# <commit>: the reports, one a line, to $out/<commit>.raw
 	local key wt
 	key=$( { echo "$spatch_version"; git -C "$tree" ls-tree -r "$1" -- $touched scripts/coccinelle; } |
 		sha1sum | cut -d' ' -f1)
-	if [ "$(cat "$out/$1.key" 2>/dev/null)" = "$key" ]; then
-		echo "cocci: $1: unchanged since the last run"
-		return
-	fi
-	rm -f "$out/$1.key" "$out/$1".groups[01]
+	if lint_unchanged "$1" "$key"; then return; fi
+	rm -f "$out/$1".groups[01]
 	wt=$("$ts/lint-worktree.sh" "$tree" "$1")
 	# Two halves of about the same size (largest files first, dealt
 	# alternately), one file per group: groups are separated by empty lines.
@@ -69,26 +61,9 @@ reports() {	# <commit>: the reports, one a line, to $out/<commit>.raw
 	cat "$out/$1".log[01] | grep "^$wt/" | sed "s|^$wt/||" | sort > "$out/$1.raw" || true
 	echo "$key" > "$out/$1.key"
 }
-# "path:L:C-C: message on line L" -> "path: message on line N"
-strip() { sed -E 's/^([^:]+):[0-9]+:[0-9]+-[0-9]+: /\1: /; s/line [0-9]+/line N/g' "$@"; }
-
 reports base
 reports series
 
-status=0
-for f in $files; do
-	b=$(grep -c "^$f:" "$out/base.raw" || true)
-	s=$(grep -c "^$f:" "$out/series.raw" || true)
-	echo "cocci: $f: $b before, $s after"
-done
-new=$(comm -13 <(strip "$out/base.raw" | sort) <(strip "$out/series.raw" | sort))
-if [ -n "$new" ]; then
-	# Each new report with its line numbers in the series.
-	awk 'NR == FNR { want[$0]++; next }
-	     { k = $0; sub(/:[0-9]+:[0-9]+-[0-9]+: /, ": ", k); gsub(/line [0-9]+/, "line N", k)
-	       if (want[k] > 0) { want[k]--; print "cocci: new: " $0 } }' \
-		<(echo "$new") "$out/series.raw"
-	status=1
-fi
-echo "cocci: $(wc -l < "$out/base.raw") before, $(wc -l < "$out/series.raw") after, $(printf '%s' "$new" | grep -c . || true) new"
-exit $status
+# "path:L:C-C: message on line L" -> "path: message on line N"
+lint_compare 'cocci: ' 's/^([^:]+):[0-9]+:[0-9]+-[0-9]+: /\1: /; s/line [0-9]+/line N/g' \
+	"$out/base.raw" "$out/series.raw" '' "$files"

@@ -24,14 +24,9 @@
 # <tree>/../out/lint-docs under its git tree id, so the base is checked once.
 set -euo pipefail
 ts=$(dirname "$(realpath "$0")")
-tree=$(realpath "$1")
-top=$(dirname "$tree")
-out=$top/out/lint-docs
-# One user of the lint worktree at a time ('make patches' may run while
-# 'make lint' does).
-exec 9> "$top/lint.lock"
-flock 9
-mkdir -p "$out"
+# shellcheck source=lint-lib.sh
+. "$ts/lint-lib.sh"
+lint_start docs "$1"
 
 touched=$(git -C "$tree" diff --name-only --diff-filter=AM base series | grep -v '^tools/' || true)
 srcs=$(echo "$touched" | grep -E '\.[ch]$' || true)
@@ -45,11 +40,7 @@ top_level=$(echo "$rsts" | grep -E '^Documentation/[^/]*$' || true)
 check() {	# <commit>: warnings to $out/<commit>.kdoc and $out/<commit>.rst
 	local key wt
 	key="$(git -C "$tree" rev-parse "$1^{tree}") $dirs $(sphinx-build --version)"
-	if [ "$(cat "$out/$1.key" 2>/dev/null)" = "$key" ]; then
-		echo "docs: $1: unchanged since the last run"
-		return
-	fi
-	rm -f "$out/$1.key"
+	if lint_unchanged "$1" "$key"; then return; fi
 	wt=$("$ts/lint-worktree.sh" "$tree" "$1")
 	for f in $srcs; do
 		[ -f "$wt/$f" ] && (cd "$wt" && scripts/kernel-doc -none -Wall "$f" 2>&1)
@@ -64,31 +55,12 @@ check() {	# <commit>: warnings to $out/<commit>.kdoc and $out/<commit>.rst
 	fi
 	echo "$key" > "$out/$1.key"
 }
-# "path:L: msg" -> "path: msg"
-strip() { sed -E 's/^([^ :]+):[0-9]+: /\1: /' "$@" | sort; }
-
 check base
 check series
 
+# "path:L: msg" -> "path: msg"
+norm='s/^([^ :]+):[0-9]+: /\1: /'
 status=0
-for kind in kdoc rst; do
-	case $kind in
-	kdoc) what=kernel-doc list=$srcs ;;
-	rst) what=rst list=$rsts ;;
-	esac
-	for f in $list; do
-		b=$(grep -c "^$f:" "$out/base.$kind" || true)
-		s=$(grep -c "^$f:" "$out/series.$kind" || true)
-		echo "docs: $what: $f: $b before, $s after"
-	done
-	new=$(comm -13 <(strip "$out/base.$kind") <(strip "$out/series.$kind"))
-	if [ -n "$new" ]; then
-		# Each new warning with its line number in the series.
-		awk 'NR == FNR { want[$0]++; next }
-		     { k = $0; sub(/:[0-9]+: /, ": ", k); if (want[k] > 0) { want[k]--; print } }' \
-			<(echo "$new") "$out/series.$kind" | sed "s/^/docs: $what: new: /"
-		status=1
-	fi
-	echo "docs: $what: $(wc -l < "$out/base.$kind") before, $(wc -l < "$out/series.$kind") after, $(printf '%s' "$new" | grep -c . || true) new"
-done
+lint_compare 'docs: kernel-doc: ' "$norm" "$out/base.kdoc" "$out/series.kdoc" '' "$srcs" || status=1
+lint_compare 'docs: rst: ' "$norm" "$out/base.rst" "$out/series.rst" '' "$rsts" || status=1
 exit $status

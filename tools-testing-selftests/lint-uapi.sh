@@ -24,13 +24,10 @@
 # in <tree>/../out/lint-uapi under its git tree id.
 set -euo pipefail
 ts=$(dirname "$(realpath "$0")")
-tree=$(realpath "$1")
-top=$(dirname "$tree")
-out=$top/out/lint-uapi obj=$top/out/lint-uapi/obj
-# One user of the lint worktree at a time ('make patches' may run while
-# 'make lint' does).
-exec 9> "$top/lint.lock"
-flock 9
+# shellcheck source=lint-lib.sh
+. "$ts/lint-lib.sh"
+lint_start uapi "$1"
+obj=$out/obj
 mkdir -p "$obj"
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 cc=aarch64-linux-gnu-gcc
@@ -52,11 +49,7 @@ diags() {
 check() {	# <commit>: reports to $out/<commit>.txt
 	local key wt h rc=0
 	key="$(git -C "$tree" rev-parse "$1^{tree}") $($cc --version | head -n 1)"
-	if [ "$(cat "$out/$1.key" 2>/dev/null)" = "$key" ]; then
-		echo "uapi: $1: unchanged since the last run"
-		return
-	fi
-	rm -f "$out/$1.key"
+	if lint_unchanged "$1" "$key"; then return; fi
 	wt=$("$ts/lint-worktree.sh" "$tree" "$1")
 	make -s -C "$wt" O="$obj" KCONFIG_ALLCONFIG="$out/allno.config" allnoconfig > "$out/$1.log" 2>&1
 	grep -q '^CONFIG_UAPI_HEADER_TEST=y' "$obj/.config" ||
@@ -75,23 +68,9 @@ check() {	# <commit>: reports to $out/<commit>.txt
 	sort -o "$out/$1.txt" "$out/$1.txt"
 	echo "$key" > "$out/$1.key"
 }
-strip() { sed -E 's/^([a-z]+: [^ :]+):[0-9]+(:[0-9]+)?: /\1: /' "$@" | sort; }
-
 check base
 check series
 
-status=0
-for h in $hdrs; do
-	b=$(grep -c "^[a-z]*: $h:" "$out/base.txt" || true)
-	s=$(grep -c "^[a-z]*: $h:" "$out/series.txt" || true)
-	echo "uapi: $h: $b before, $s after"
-done
-new=$(comm -13 <(strip "$out/base.txt") <(strip "$out/series.txt"))
-if [ -n "$new" ]; then
-	awk 'NR == FNR { want[$0]++; next }
-	     { k = $0; sub(/:[0-9]+(:[0-9]+)?: /, ": ", k); if (want[k] > 0) { want[k]--; print "uapi: new: " $0 } }' \
-		<(echo "$new") "$out/series.txt"
-	status=1
-fi
-echo "uapi: $(wc -l < "$out/base.txt") before, $(wc -l < "$out/series.txt") after, $(printf '%s' "$new" | grep -c . || true) new"
-exit $status
+# "check: path:L[:C]: msg" -> "check: path: msg"
+lint_compare 'uapi: ' 's/^([a-z]+: [^ :]+):[0-9]+(:[0-9]+)?: /\1: /' \
+	"$out/base.txt" "$out/series.txt" '[a-z]*: ' "$hdrs"
