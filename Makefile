@@ -36,7 +36,7 @@ COMMIT_before-kvm := lib: add a test driver for VM_PFNMAP memory outside the mem
 export JOBS ?= 3
 export CCACHE_DIR ?= $(CURDIR)/$(OUT)/ccache
 
-.PHONY: all check lint help deps tree patches kernel selftests run report clean
+.PHONY: all check lint bench help deps tree patches kernel selftests run report clean
 
 all: report
 
@@ -62,9 +62,12 @@ help:
 	@echo '                  no new W=1 or sparse warning in the files it touches;'
 	@echo '                  no new coccicheck report, kernel-doc or Sphinx warning, or'
 	@echo '                  uapi header test failure in what it touches'
+	@echo '  make bench      benchmarks, not tests: boot the base and the series in turn'
+	@echo '                  BENCH_REPS times each on the fwb host ($(TS)/bench/benches.tsv)'
+	@echo '                  and print their figures side by side, with ratios and noise'
 	@echo '  make clean      remove the kernels, tests and results (keeps the tree,'
 	@echo '                  the object directory and ccache)'
-	@echo 'Variables: JOBS=$(JOBS) (build parallelism), PROFILES="$(PROFILES)"'
+	@echo 'Variables: JOBS=$(JOBS) (build parallelism), PROFILES="$(PROFILES)", BENCH_REPS=$(BENCH_REPS)'
 
 deps:
 	@$(STAGE) deps $(TS)/deps.sh
@@ -122,7 +125,13 @@ lint: tree $(B)/busybox/busybox
 # The lint checks are judged with the tests, in the summary line.
 check: run $(addprefix run-,$(filter-out series,$(KERNELS)))
 	-@$(LINT)
+	@$(TS)/stress-report.py $(RES) series
 	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) --before -- $(EXPECT)
+
+BENCH_REPS ?= 3
+
+bench: kernel-series kernel-base $(B)/busybox/busybox
+	@$(STAGE) bench $(TS)/bench.sh $(B)/bench $(BENCH_REPS)
 
 clean:
 	rm -rf $(addprefix $(OUT)/,$(KERNELS) $(addsuffix .*,$(KERNELS)) builds tests tests.obj) \

@@ -3,6 +3,8 @@
 #
 # Usage: run-profile.sh <Image> <initramfs.cpio> <profile> <results-dir>
 #
+# WB_TESTS, if set, replaces the profile's test globs (bench.sh runs every
+# benchmark of its initramfs on the profile's host).
 # Writes <results-dir>/<profile>.console (the whole serial console) and
 # <results-dir>/<profile>.tsv (see ktap.py). The VM gets the sum of its tests'
 # timeouts plus a boot allowance; a VM that hangs is killed and its run fails.
@@ -15,6 +17,7 @@ IFS=$'\t' read -r name cpu machine append tests _ < <(
 	awk -F'\t' -v p="$profile" '!/^#/ && $1 == p' "$here/profiles.tsv")
 [ "${name:-}" = "$profile" ] || { echo "run: no profile '$profile' in profiles.tsv" >&2; exit 2; }
 [ "$append" = - ] && append=
+tests=${WB_TESTS:-$tests}
 
 # The initramfs lists every test; the profile's glob goes on the command line.
 scale=$(echo "$append" | sed -n 's/.*wb\.timeout_scale=\([0-9]*\).*/\1/p')

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Print the figures of a bench.sh run side by side.
+
+Usage: bench-report.py <out-dir> <profile> <reps>
+
+Reads the "bench: <metric> <value> <unit>" lines of
+<out-dir>/<kernel>.<rep>/<profile>.console for the base and the series,
+and prints, for every metric, the median and the range over the runs of
+each kernel, the series/base ratio, and the comparisons the series is
+judged by. The noise of a metric is the larger of its two relative
+ranges (max - min over median): a ratio within 1 +/- noise is "within
+noise".
+"""
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+KERNELS = ("base", "series")
+LINE = re.compile(r"bench: (\S+) (-?[0-9.]+) (.+?)\s*$")
+
+# (label, kernel, metric, kernel, metric): the first over the second
+COMPARE = [
+    ("vsock: series, crosvm (no IOTLB) / base, plain", "series", "vsock.crosvm.{}",
+     "base", "vsock.plain.{}"),
+    ("vsock: series, plain / base, plain", "series", "vsock.plain.{}",
+     "base", "vsock.plain.{}"),
+    ("vsock: series, QEMU (IOTLB) / series, crosvm", "series", "vsock.qemu.{}",
+     "series", "vsock.crosvm.{}"),
+    ("net: series, crosvm (no IOTLB) / base, plain", "series", "net.crosvm.{}",
+     "base", "net.plain.{}"),
+    ("net: series, QEMU (IOTLB) / series, crosvm", "series", "net.qemu.{}",
+     "series", "net.crosvm.{}"),
+]
+# tx_throughput_best (the best tenth of the window) and rtt_median are the
+# figures that QEMU TCG's stalls of a vCPU disturb least.
+DATA_METRICS = ("tx_throughput", "tx_throughput_best", "rtt_median")
+
+
+def collect(out, profile, reps):
+    values = {k: defaultdict(list) for k in KERNELS}
+    units, notes = {}, []
+    for k in KERNELS:
+        for r in range(1, reps + 1):
+            path = f"{out}/{k}.{r}/{profile}.console"
+            try:
+                lines = open(path, errors="replace").read().splitlines()
+            except OSError:
+                notes.append(f"{k} run {r}: no console ({path})")
+                continue
+            for line in lines:
+                line = line.lstrip("# ").rstrip()
+                if not line.startswith("bench: "):
+                    continue
+                if line.startswith(("bench: skip", "bench: error")):
+                    note = f"{k}: {line[7:]}"
+                    if note not in notes:
+                        notes.append(note)
+                    continue
+                m = LINE.match(line)
+                if m:
+                    values[k][m.group(1)].append(float(m.group(2)))
+                    units[m.group(1)] = m.group(3)
+    return values, units, notes
+
+
+def summary(vals):
+    if not vals:
+        return None
+    med = statistics.median(vals)
+    spread = (max(vals) - min(vals)) / med if med else 0.0
+    return med, min(vals), max(vals), spread
+
+
+def fmt(s):
+    if not s:
+        return "-"
+    med, lo, hi, spread = s
+    return f"{med:.1f} ({lo:.1f}-{hi:.1f}, {spread * 100:.0f}%)"
+
+
+def main():
+    out, profile, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    values, units, notes = collect(out, profile, reps)
+    metrics = sorted(set(values["base"]) | set(values["series"]))
+    print(f"Benchmarks on profile {profile}, {reps} boots of each kernel: "
+          "median (min-max, range/median)")
+    rows = [("metric", "unit", "base", "series", "series/base")]
+    for m in metrics:
+        b, s = summary(values["base"][m]), summary(values["series"][m])
+        ratio = f"{s[0] / b[0]:.3f}" if b and s and b[0] else "-"
+        rows.append((m, units[m], fmt(b), fmt(s), ratio))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+
+    print("\nComparisons (ratio; noise = the larger range/median of the two):")
+    for label, k1, m1, k2, m2 in COMPARE:
+        for metric in DATA_METRICS:
+            a = summary(values[k1].get(m1.format(metric), []))
+            b = summary(values[k2].get(m2.format(metric), []))
+            if not a or not b or not b[0]:
+                continue
+            ratio, noise = a[0] / b[0], max(a[3], b[3])
+            verdict = "within noise" if abs(ratio - 1) <= noise else "outside noise"
+            print(f"  {label}: {metric} {ratio:.3f} (noise {noise * 100:.0f}%: {verdict})")
+    a = summary(values["series"].get("kvm.fault.cacheable", []))
+    b = summary(values["series"].get("kvm.fault.device", []))
+    if a and b:
+        print(f"  KVM fault, series: cacheable-flag slot / Device slot: {a[0] / b[0]:.3f}")
+    for note in notes:
+        print(f"  note: {note}")
+
+
+if __name__ == "__main__":
+    main()
