@@ -15,7 +15,7 @@ RES    := $(B)/results
 TIMES  := $(B)/timings.tsv
 STAGE  := $(TS)/stage.sh $(TIMES)
 
-FRAGMENTS := $(TS)/config drivers-vhost/config arch-arm64-kvm/config
+FRAGMENTS := $(TS)/config $(TS)/config.arm64 drivers-vhost/config arch-arm64-kvm/config
 SELFTESTS := arch-arm64-kvm/tests.tsv drivers-vhost/tests.tsv
 TESTS     := $(SELFTESTS) Documentation/tests.tsv
 EXPECT    := arch-arm64-kvm/expectations.tsv drivers-vhost/expectations.tsv \
