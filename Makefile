@@ -64,10 +64,13 @@ help:
 	@echo '                  uapi header test failure in what it touches'
 	@echo '  make bench      benchmarks, not tests: boot the base and the series in turn'
 	@echo '                  BENCH_REPS times each on the fwb host ($(TS)/bench/benches.tsv)'
-	@echo '                  and print their figures side by side, with ratios and noise'
+	@echo '                  and print their figures side by side, with ratios and noise;'
+	@echo '                  then the vhost ones on x86-64 kernels under this machine'"'"'s KVM'
+	@echo '                  ($(TS)/bench/profiles.tsv), skipped where /dev/kvm is not usable'
 	@echo '  make clean      remove the kernels, tests and results (keeps the tree,'
 	@echo '                  the object directory and ccache)'
-	@echo 'Variables: JOBS=$(JOBS) (build parallelism), PROFILES="$(PROFILES)", BENCH_REPS=$(BENCH_REPS)'
+	@echo 'Variables: JOBS=$(JOBS) (build parallelism), PROFILES="$(PROFILES)", BENCH_REPS=$(BENCH_REPS),'
+	@echo '           BENCH_X86=no (make bench without its x86-64 KVM part)'
 
 deps:
 	@$(STAGE) deps $(TS)/deps.sh
@@ -134,5 +137,6 @@ bench: kernel-series kernel-base $(B)/busybox/busybox
 	@$(STAGE) bench $(TS)/bench.sh $(B)/bench $(BENCH_REPS)
 
 clean:
-	rm -rf $(addprefix $(OUT)/,$(KERNELS) $(addsuffix .*,$(KERNELS)) builds tests tests.obj) \
+	rm -rf $(addprefix $(OUT)/,$(KERNELS) $(addsuffix .*,$(KERNELS)) x86_64-base x86_64-series \
+		builds tests tests.obj) \
 		$(RES) $(TIMES)

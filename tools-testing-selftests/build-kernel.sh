@@ -22,6 +22,9 @@
 # option that the variant's Kconfig does not define at all (one the series
 # adds, when building the base), or one asked to be unset that the tree
 # selects (as the series selects JUMP_LABEL), is reported and skipped.
+#
+# WB_ARCH=x86_64 in the environment builds an x86-64 bzImage with the host's
+# gcc instead (make bench's x86-kvm profile); it is still copied as Image.
 set -euo pipefail
 
 tree=$(realpath "$1")
@@ -53,9 +56,15 @@ rm -f "$dest/stamp"
 git -C "$src" checkout -q -f --detach "$sha"
 echo "kernel $name: $(git -C "$src" log -1 --format='%h %s')"
 
-export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+case ${WB_ARCH:-arm64} in
+arm64)	export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+	target=Image image=arch/arm64/boot/Image ;;
+x86_64)	export ARCH=x86_64 CROSS_COMPILE=
+	target=bzImage image=arch/x86/boot/bzImage ;;
+*)	echo "kernel: WB_ARCH=$WB_ARCH: not arm64 or x86_64" >&2; exit 1 ;;
+esac
 export CCACHE_DIR=${CCACHE_DIR:-$top/out/ccache}
-mk=(make -s -C "$src" O="$obj" -j"${JOBS:-3}" CC="ccache aarch64-linux-gnu-gcc"
+mk=(make -s -C "$src" O="$obj" -j"${JOBS:-3}" CC="ccache ${CROSS_COMPILE}gcc"
     KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=workbench KBUILD_BUILD_HOST=workbench)
 
 # A config identical to the last one keeps its timestamp, so that kbuild
@@ -103,11 +112,11 @@ built=$dest/build
 if [ "$built" != "$dest/build" ] && [ -f "$built/stamp" ]; then
 	echo "kernel $name: the same commit and .config as $(cat "$built/stamp"): reused"
 else
-	"${mk[@]}" Image
+	"${mk[@]}" "$target"
 	rm -rf "$built"
 	mkdir -p "$built"
 	"${mk[@]}" headers_install INSTALL_HDR_PATH="$built/usr" >/dev/null
-	cp "$obj/arch/arm64/boot/Image" "$built/Image"
+	cp "$obj/$image" "$built/Image"
 	cp "$obj/.config" "$built/config"
 	echo "$name" > "$built/stamp"
 fi

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Install the Debian packages the workbench needs, only those that are missing.
-# Usage: deps.sh
+# Usage: deps.sh [<package>...]   (the packages named are needed as well: make
+#                                  bench's x86-kvm profile asks for QEMU's x86)
 set -euo pipefail
 
 pkgs=(
@@ -10,6 +11,7 @@ pkgs=(
 	coccinelle ocaml				# make coccicheck (2 of its rules are OCaml)
 	python3-sphinx					# make htmldocs (lint-docs.sh)
 	ccache qemu-system-arm xz-utils
+	"$@"
 )
 
 missing=()

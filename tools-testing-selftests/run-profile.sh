@@ -4,7 +4,10 @@
 # Usage: run-profile.sh <Image> <initramfs.cpio> <profile> <results-dir>
 #
 # WB_TESTS, if set, replaces the profile's test globs (bench.sh runs every
-# benchmark of its initramfs on the profile's host).
+# benchmark of its initramfs on the profile's host). WB_PROFILES, if set, is
+# the profiles file to read instead of profiles.tsv (bench/profiles.tsv).
+# The machine picks the emulator: 'virt' is arm64 (qemu-system-aarch64, PL011
+# console), 'q35' is x86-64 (qemu-system-x86_64, 8250 console).
 # Writes <results-dir>/<profile>.console (the whole serial console) and
 # <results-dir>/<profile>.tsv (see ktap.py). The VM gets the sum of its tests'
 # timeouts plus a boot allowance; a VM that hangs is killed and its run fails.
@@ -13,9 +16,15 @@ set -euo pipefail
 image=$1 initrd=$2 profile=$3 out=$4
 here=$(dirname "$(realpath "$0")")
 
+profiles=${WB_PROFILES:-$here/profiles.tsv}
 IFS=$'\t' read -r name cpu machine append tests _ < <(
-	awk -F'\t' -v p="$profile" '!/^#/ && $1 == p' "$here/profiles.tsv")
-[ "${name:-}" = "$profile" ] || { echo "run: no profile '$profile' in profiles.tsv" >&2; exit 2; }
+	awk -F'\t' -v p="$profile" '!/^#/ && $1 == p' "$profiles")
+[ "${name:-}" = "$profile" ] || { echo "run: no profile '$profile' in $profiles" >&2; exit 2; }
+case $machine in
+virt*)	qemu=qemu-system-aarch64 tty=ttyAMA0 ;;
+q35*)	qemu=qemu-system-x86_64 tty=ttyS0 ;;
+*)	echo "run: $profile: machine '$machine' is neither virt nor q35" >&2; exit 2 ;;
+esac
 [ "$append" = - ] && append=
 tests=${WB_TESTS:-$tests}
 
@@ -26,11 +35,11 @@ limit=$(awk -F'\t' -v k="${scale:-1}" '{ s += $2 } END { print s * k + 180 }' \
 mkdir -p "$out"
 console=$out/$profile.console
 : > "$console"
-timeout -s KILL "$limit" qemu-system-aarch64 \
+timeout -s KILL "$limit" $qemu \
 	-M "$machine" -cpu "$cpu" -smp 2 -m 1024 \
 	-nographic -no-reboot -monitor none -nic none -serial "file:$console" \
 	-kernel "$image" -initrd "$initrd" \
-	-append "console=ttyAMA0 loglevel=5 panic=-1 wb.tests=$tests $append" \
+	-append "console=$tty loglevel=5 panic=-1 wb.tests=$tests $append" \
 	</dev/null >/dev/null 2>"$out/$profile.qemu.err" &
 vm=$!
 # When the init gives up on a stuck kernel it powers off, which a stuck CPU

@@ -1,16 +1,19 @@
 #!/bin/bash
-# Cross-compile vhost_bench for arm64 against the series' uapi headers, with
-# the vhost selftests' userspace virtio driver (vhost_util.c) compiled in.
+# Build vhost_bench statically against a kernel's uapi headers, with the
+# vhost selftests' userspace virtio driver (vhost_util.c) compiled in.
 #
-# Usage: build-vhost-bench.sh <out-dir>   (writes <out-dir>/vhost/vhost_bench)
-# Run from anywhere; paths are relative to the workbench (/work/main).
+# Usage: build-vhost-bench.sh <out-dir> [<kernel-dir> [<cc>]]
+#        (writes <out-dir>/vhost/vhost_bench; by default for arm64 against
+#        the series' headers: build/out/series, aarch64-linux-gnu-gcc)
+# Run from anywhere; relative paths are relative to the workbench.
 set -euo pipefail
 out=$(realpath -m "$1")
 cd "$(dirname "$0")/../.."
+kernel=${2:-build/out/series} cc=${3:-aarch64-linux-gnu-gcc}
 linux=build/linux
 sel=$linux/tools/testing/selftests/vhost
 mkdir -p "$out/vhost"
-aarch64-linux-gnu-gcc -static -O2 -Wall \
-	-isystem build/out/series/usr/include -I "$sel" \
+$cc -static -O2 -Wall \
+	-isystem "$kernel/usr/include" -I "$sel" \
 	-o "$out/vhost/vhost_bench" \
 	tools-testing-selftests/bench/vhost_bench.c "$sel/vhost_util.c" -lpthread
