@@ -9,9 +9,10 @@
 # 'make lint' does for every prefix of the series.
 # Builds what the tests.tsv commands name: <target>/<prog> from
 # tools/testing/selftests/<target>, with <kernel-dir>/usr/include. Binaries
-# land in <dest>/<target>/<prog>; <dest>/kvm-hold is the init's VM holder. The workbench builds them once, from the
-# series and with its headers, and runs them on every kernel, as kselftest
-# runs a newer tree's tests on older kernels.
+# land in <dest>/<target>/<prog>, and the init's VM holder in
+# <dest>/kvm-hold. The workbench builds them once, from the series and with
+# its headers, and runs them on every kernel, as kselftest runs a newer
+# tree's tests on older kernels.
 set -euo pipefail
 
 whole=

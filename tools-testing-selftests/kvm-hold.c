@@ -9,7 +9,8 @@
  * without KVM's notifier: it then runs with the VM's registers on the host
  * or the host's in the guest (see the README's reliability section). With
  * one VM held from before the first test to after the last, the key is
- * flipped once, at boot, and never again while the tests run.
+ * flipped once, before the tests, and never while they run: that makes the
+ * failure rare, not impossible (the one flip can go wrong too).
  *
  * Usage: kvm-hold
  * Creates a VM with the largest IPA size the host supports (the base kernel
