@@ -8,6 +8,11 @@
 # the profiles file to read instead of profiles.tsv (bench/profiles.tsv).
 # The machine picks the emulator: 'virt' is arm64 (qemu-system-aarch64, PL011
 # console), 'q35' is x86-64 (qemu-system-x86_64, 8250 console).
+# arm64 hosts run on single-threaded TCG: under QEMU 7.2's multi-threaded TCG
+# a vCPU now and then goes on running a static key's branch after another
+# one has patched it, and KVM's preempt notifiers hang off such a key (README,
+# Reliability). WB_TCG_THREAD=multi, as bench.sh sets it, keeps one host
+# thread per vCPU.
 # Writes <results-dir>/<profile>.console (the whole serial console) and
 # <results-dir>/<profile>.tsv (see ktap.py). The VM gets the sum of its tests'
 # timeouts plus a boot allowance; a VM that hangs is killed and its run fails.
@@ -21,8 +26,9 @@ IFS=$'\t' read -r name cpu machine append tests _ < <(
 	awk -F'\t' -v p="$profile" '!/^#/ && $1 == p' "$profiles")
 [ "${name:-}" = "$profile" ] || { echo "run: no profile '$profile' in $profiles" >&2; exit 2; }
 case $machine in
-virt*)	qemu=qemu-system-aarch64 tty=ttyAMA0 ;;
-q35*)	qemu=qemu-system-x86_64 tty=ttyS0 ;;
+virt*)	qemu=qemu-system-aarch64 tty=ttyAMA0
+	accel=(-accel "tcg,thread=${WB_TCG_THREAD:-single}") ;;
+q35*)	qemu=qemu-system-x86_64 tty=ttyS0 accel=() ;;
 *)	echo "run: $profile: machine '$machine' is neither virt nor q35" >&2; exit 2 ;;
 esac
 [ "$append" = - ] && append=
@@ -35,7 +41,7 @@ limit=$(awk -F'\t' -v k="${scale:-1}" '{ s += $2 } END { print s * k + 180 }' \
 mkdir -p "$out"
 console=$out/$profile.console
 : > "$console"
-timeout -s KILL "$limit" $qemu \
+timeout -s KILL "$limit" $qemu "${accel[@]}" \
 	-M "$machine" -cpu "$cpu" -smp 2 -m 1024 \
 	-nographic -no-reboot -monitor none -nic none -serial "file:$console" \
 	-kernel "$image" -initrd "$initrd" \
