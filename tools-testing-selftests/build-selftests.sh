@@ -9,10 +9,9 @@
 # 'make lint' does for every prefix of the series.
 # Builds what the tests.tsv commands name: <target>/<prog> from
 # tools/testing/selftests/<target>, with <kernel-dir>/usr/include. Binaries
-# land in <dest>/<target>/<prog>, and the init's VM holder in
-# <dest>/kvm-hold. The workbench builds them once, from the series and with
-# its headers, and runs them on every kernel, as kselftest runs a newer
-# tree's tests on older kernels.
+# land in <dest>/<target>/<prog>. The workbench builds them once, from the
+# series and with its headers, and runs them on every kernel, as kselftest
+# runs a newer tree's tests on older kernels.
 set -euo pipefail
 
 whole=
@@ -33,9 +32,6 @@ if [ -n "$whole" ]; then
 fi
 
 mkdir -p "$dest"
-# The init's VM holder (see kvm-hold.c), with the same headers.
-aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -isystem "$kout/usr/include" \
-	-o "$dest/kvm-hold" "$(dirname "$(realpath "$0")")/kvm-hold.c"
 for target in $(grep -hv '^#' "$@" | awk -F'\t' 'NF { split($3, c, " "); split(c[1], p, "/"); print p[1] }' | sort -u); do
 	progs=$(grep -hv '^#' "$@" | awk -F'\t' -v t="$target" \
 		'NF { split($3, c, " "); if (index(c[1], t "/") == 1) print substr(c[1], length(t) + 2) }' | sort -u)
