@@ -11,6 +11,9 @@
 # with an object directory of its own. Each build and boot is a stage of
 # <timings.tsv>; results go to <results-dir>/<kernel>/<profile>.tsv.
 # PROFILES="<name>..." in the environment boots only those profiles.
+# The variants are built first, then the profiles boot WB_BOOT_JOBS at a
+# time (default: the number of CPUs), longest first: each VM is one host
+# thread (single-threaded TCG, run-profile.sh).
 set -uo pipefail
 ts=$(dirname "$(realpath "$0")")
 tree=$1 commit=$2 out=$3 kernel=$4 res=$5 times=$6
@@ -19,7 +22,8 @@ frags=("$@")
 
 rm -rf "${res:?}/$kernel"
 
-while IFS=$'\t' read -r -u 3 profile _ _ _ _ config; do
+boots=()
+while IFS=$'\t' read -r -u 3 profile _ _ append _ config; do
 	if [ -n "${PROFILES:-}" ] && [[ " $PROFILES " != *" $profile "* ]]; then
 		continue
 	fi
@@ -39,7 +43,22 @@ while IFS=$'\t' read -r -u 3 profile _ _ _ _ config; do
 		fi
 		image=$out/$variant/Image
 	fi
-	"$ts/stage.sh" "$times" "run-$kernel-$profile" "$ts/run-profile.sh" "$image" \
-		"$out/$kernel/initramfs.cpio" "$profile" "$res/$kernel"
+	# The profiles whose timeouts are scaled (the debug kernels) take
+	# longest: they start first.
+	scale=$(echo "$append" | sed -n 's/.*wb\.timeout_scale=\([0-9]*\).*/\1/p')
+	boots+=("${scale:-1} $profile $image")
 done 3< <(grep -v '^#' "$ts/profiles.tsv" | grep .)
+
+[ ${#boots[@]} -gt 0 ] || exit 0
+mapfile -t boots < <(printf '%s\n' "${boots[@]}" | sort -s -k1,1nr)
+slots=${WB_BOOT_JOBS:-$(nproc)}
+for boot in "${boots[@]}"; do
+	read -r _ profile image <<< "$boot"
+	while [ "$(jobs -rp | wc -l)" -ge "$slots" ]; do
+		wait -n
+	done
+	"$ts/stage.sh" "$times" "run-$kernel-$profile" "$ts/run-profile.sh" "$image" \
+		"$out/$kernel/initramfs.cpio" "$profile" "$res/$kernel" &
+done
+wait
 exit 0
