@@ -35,8 +35,9 @@ boot_in_turn() {
 	for r in $(seq "$reps"); do
 		for k in base series; do
 			start=$(date +%s)
-			WB_TESTS='*' WB_TCG_THREAD=multi $ts/run-profile.sh "build/out/$prefix$k/Image" "$initrd" \
-				"$prof" "$dir/$k.$r" >/dev/null || true
+			WB_TESTS='*' WB_TCG_THREAD=multi $ts/run-profile.sh \
+				"build/out/$prefix$k/Image" "$initrd" "$prof" "$dir/$k.$r" \
+				>/dev/null || true
 			echo "bench: $k run $r of $reps on $prof: $(( $(date +%s) - start )) s"
 		done
 	done
