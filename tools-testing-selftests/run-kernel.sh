@@ -12,8 +12,8 @@
 # <timings.tsv>; results go to <results-dir>/<kernel>/<profile>.tsv.
 # PROFILES="<name>..." in the environment boots only those profiles.
 # The variants are built first, then the profiles boot WB_BOOT_JOBS at a
-# time (default: the number of CPUs), longest first: each VM is one host
-# thread (single-threaded TCG, run-profile.sh).
+# time (default: the number of CPUs), the debug profiles first: each VM is
+# one host thread (single-threaded TCG, run-profile.sh).
 set -uo pipefail
 ts=$(dirname "$(realpath "$0")")
 tree=$1 commit=$2 out=$3 kernel=$4 res=$5 times=$6
