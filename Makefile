@@ -31,10 +31,17 @@ PROFILES  := $(shell awk -F'\t' '!/^\#/ && NF { print $$1 }' $(TS)/profiles.tsv)
 KERNELS           := series base before-kvm
 COMMIT_series     := series
 COMMIT_base       := base
-COMMIT_before-kvm := lib: add a test driver for VM_PFNMAP memory outside the memory map
+COMMIT_before-kvm := lib: Add a test driver for VM_PFNMAP memory outside the memory map
 
 export JOBS ?= 3
-export CCACHE_DIR ?= $(CURDIR)/$(OUT)/ccache
+# One compiler cache for every clone, in ccache's own default directory, so
+# that a fresh clone (CI's) reuses what an earlier one compiled. Paths under
+# the clone are hashed relative to it (base_dir), and the working directory
+# not at all, so that the same source in another clone hits; ccache still
+# hashes the compiler, its options and every header it reads, so a hit is
+# the object a cold build would make.
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
 
 .PHONY: all check lint bench help deps tree patches kernel selftests run report clean
 

@@ -20,7 +20,7 @@ top=$(dirname "$tree")
 out=$top/out/bisect
 log=$out/build.log
 mkdir -p "$out"
-export CCACHE_DIR=${CCACHE_DIR:-$top/out/ccache}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$top")} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 repo=$(dirname "$ts")
 
 # Run the tests of the part that the prefix in $out/kernel ends.

@@ -24,7 +24,7 @@ shift 3
 mk=(make -s -C "$src/tools/testing/selftests" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
     CC="ccache aarch64-linux-gnu-gcc" KHDR_INCLUDES="-isystem $kout/usr/include"
     EXTRA_CFLAGS=-static LDFLAGS=-static -j"${JOBS:-3}")
-export CCACHE_DIR=${CCACHE_DIR:-$(dirname "$kout")/ccache}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
 if [ -n "$whole" ]; then
 	mkdir -p "$dest"	# as the kselftest top-level Makefile does

@@ -17,7 +17,7 @@ top=$(dirname "$tree")
 src=$top/src obj=$top/out/obj out=$top/out/warnings
 mkdir -p "$out"
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
-export CCACHE_DIR=${CCACHE_DIR:-$top/out/ccache}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$top")} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
 frags=("$@")
 touched=$(git -C "$tree" diff --name-only --diff-filter=AM base series | grep -v '^tools/' || true)

@@ -14,7 +14,7 @@
 # away silently.
 set -euo pipefail
 
-PIN=6.12.117-1~deb12u1
+PIN=6.12.118-1~deb12u1
 tree=$(realpath -m "$1")
 patches=$(realpath "$2")
 top=$(dirname "$tree")
@@ -95,7 +95,19 @@ git checkout -q -f -B series base
 git am -q --abort 2>/dev/null || true
 if [ -n "$(patch_list)" ]; then
 	# Fixed committer dates keep commit ids reproducible across machines.
-	git am -q --committer-date-is-author-date $(patch_list)
+	if ! git am -q --committer-date-is-author-date $(patch_list) >"$top/am.log" 2>&1; then
+		failed=$(git am --show-current-patch=raw 2>/dev/null | sed -n 's/^Subject: //p' | head -n 1)
+		n=$(( $(git rev-list --count base..HEAD) + 1 ))
+		git am -q --abort 2>/dev/null || true
+		echo "##########################################################" >&2
+		echo "# tree: patch $n of $(patch_list | wc -l) does not apply to linux-source-6.12 $(cat "$top/base-version"):" >&2
+		echo "#   $(patch_list | sed -n "${n}p" | xargs basename)" >&2
+		echo "#   $failed" >&2
+		echo "# the series must be rebased onto this base (git am's words: $top/am.log)" >&2
+		echo "##########################################################" >&2
+		sed 's/^/  /' "$top/am.log" >&2
+		exit 1
+	fi
 fi
 cover=$patches/0000-cover-letter.patch
 if [ -f "$cover" ]; then
