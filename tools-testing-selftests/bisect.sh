@@ -5,7 +5,11 @@
 # touches it or the uapi headers it builds against. Where a prefix ends a
 # part of the series (parts.tsv), boot it on the part's host profile and
 # run the part's tests, built from that prefix: each must give the outcome
-# expected of the series there (*/expectations.tsv).
+# expected of the series there (*/expectations.tsv). Every other prefix
+# that touches KVM (virt/kvm/, arch/arm64/kvm/) or vhost (drivers/vhost/)
+# boots on the FWB host with the quick existing tests of that area that
+# the prefix has (QUICK_* below, seconds each), with the same rule: so a
+# patch that breaks an existing test until a later one mends it is caught.
 #
 # Usage: bisect.sh <tree> <fragment>...
 #
@@ -22,6 +26,9 @@ log=$out/build.log
 mkdir -p "$out"
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$top")} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 repo=$(dirname "$ts")
+QUICK_PROFILE=fwb
+QUICK_KVM='kvm.set_memory_region_test,kvm.guest_print_test'
+QUICK_VHOST='vhost.vsock.*,vhost.net.*'
 
 # Run the tests of the part that the prefix in $out/kernel ends.
 run_part() {	# <profile> <globs>
@@ -82,14 +89,24 @@ for sha in $shas; do
 		built="$built, selftests/$t"
 	done
 	part=$(awk -F'\t' -v s="$subj" '!/^#/ && $1 == s { print $2 " " $3 }' "$ts/parts.tsv")
+	if [ -z "$part" ]; then
+		quick=
+		git -C "$tree" diff --quiet "$sha^" "$sha" -- virt/kvm arch/arm64/kvm ||
+			quick=$QUICK_KVM
+		if ! git -C "$tree" diff --quiet "$sha^" "$sha" -- drivers/vhost &&
+		   [ -d "$top/src/tools/testing/selftests/vhost" ]; then
+			quick=${quick:+$quick,}$QUICK_VHOST
+		fi
+		[ -z "$quick" ] || part="$QUICK_PROFILE $quick"
+	fi
 	if [ -n "$part" ]; then
 		# shellcheck disable=SC2086	# profile and globs, without spaces
 		if ! why=$(run_part $part 2>&1); then
-			echo "bisect: prefix $n/$total ends a part, whose tests fail on ${part% *}: $subj"
+			echo "bisect: prefix $n/$total: its tests fail on ${part% *} (${part#* }): $subj"
 			echo "$why" | sed 's/^/    | /'
 			exit 1
 		fi
-		built="$built; its part's tests pass on ${part% *}"
+		built="$built; ${part#* } pass on ${part% *}"
 	fi
 	echo "bisect: $n/$total builds ($built, $(( $(date +%s) - start )) s): $subj"
 done
