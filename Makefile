@@ -15,7 +15,12 @@ RES    := $(B)/results
 TIMES  := $(B)/timings.tsv
 STAGE  := $(TS)/stage.sh $(TIMES)
 
-FRAGMENTS := $(TS)/config $(TS)/config.arm64 drivers-vhost/config arch-arm64-kvm/config
+# The kernel config: allnoconfig, the workbench's machine fragments, and the
+# series' own kselftest config files (build/out/config.{kvm,vhost}, written
+# from the series branch): every kernel, the base included, is built with
+# the same config, so that the code is the only difference between them.
+KSFT_CONFIGS := kvm vhost
+FRAGMENTS := $(TS)/config $(TS)/config.arm64 $(addprefix $(OUT)/config.,$(KSFT_CONFIGS))
 SELFTESTS := arch-arm64-kvm/tests.tsv drivers-vhost/tests.tsv
 TESTS     := $(SELFTESTS) Documentation/tests.tsv
 EXPECT    := arch-arm64-kvm/expectations.tsv drivers-vhost/expectations.tsv \
@@ -43,7 +48,7 @@ export JOBS ?= 3
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 
-.PHONY: all check lint bench help deps tree patches kernel selftests run report clean
+.PHONY: all check lint bench help deps tree configs patches kernel selftests run report clean
 
 all: report
 
@@ -85,12 +90,15 @@ deps:
 tree: deps
 	@$(STAGE) tree $(TS)/prepare-tree.sh $(TREE) patches
 
+configs: tree
+	@$(TS)/kselftest-configs.sh $(TREE) series $(OUT) $(KSFT_CONFIGS)
+
 patches: tree
 	@$(TS)/export-patches.sh $(TREE) patches
 
 kernel: kernel-series
 
-kernel-%: tree
+kernel-%: configs
 	@KBUILDS=$(OUT)/builds $(STAGE) kernel-$* $(TS)/build-kernel.sh $(TREE) "$(COMMIT_$*)" \
 		$(OUT)/$* $(FRAGMENTS)
 
@@ -129,7 +137,7 @@ LINT = $(STAGE) lint-checkpatch $(TS)/lint-checkpatch.py $(TREE) patches \
 	$(STAGE) lint-uapi $(TS)/lint-uapi.sh $(TREE); f=$$?; \
 	[ $$a -eq 0 ] && [ $$b -eq 0 ] && [ $$c -eq 0 ] && [ $$d -eq 0 ] && [ $$e -eq 0 ] && [ $$f -eq 0 ]
 
-lint: tree $(B)/busybox/busybox
+lint: configs $(B)/busybox/busybox
 	@$(LINT)
 
 # The lint checks are judged with the tests, in the summary line.
@@ -140,7 +148,7 @@ check: run $(addprefix run-,$(filter-out series,$(KERNELS)))
 
 BENCH_REPS ?= 3
 
-bench: kernel-series kernel-base $(B)/busybox/busybox
+bench: configs kernel-series kernel-base $(B)/busybox/busybox
 	@$(STAGE) bench $(TS)/bench.sh $(B)/bench $(BENCH_REPS)
 
 clean:

@@ -87,7 +87,7 @@ for k in base series; do
 	start=$(date +%s)
 	WB_ARCH=x86_64 KOBJ=build/out/obj.x86_64 KBUILDS=build/out/builds \
 		$ts/build-kernel.sh build/linux "$k" "build/out/x86_64-$k" \
-		$ts/config $ts/config.x86_64 drivers-vhost/config
+		$ts/config $ts/config.x86_64 build/out/config.vhost
 	echo "bench: x86-64 $k kernel: $(( $(date +%s) - start )) s"
 done
 $ts/bench/build-vhost-bench.sh "$x86/tests" build/out/x86_64-series gcc
