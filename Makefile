@@ -50,7 +50,30 @@ export CCACHE_NOHASHDIR ?= 1
 
 .PHONY: all check lint bench help deps tree configs patches kernel selftests run report clean
 
-all: report
+# The epoch second at which this make started: matrix.py sums up the wall
+# time of the stages that started after it.
+export WB_RUN_START := $(shell date +%s)
+# make check's record of each run, linked from the README.
+RUN_ID  := $(shell date -u +%Y-%m-%dT%H%MZ)-$(shell git rev-parse --short HEAD 2>/dev/null)
+HISTORY := history/runs/$(RUN_ID).md
+FORMAT  ?= compact
+REPORT   = $(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) --format $(FORMAT)
+
+# make boots the profiles on the series kernel itself first and prints
+# their table; then those on variants of it that need kernels of their own
+# (the debug and no-jump-label configs), and the whole table again.
+MAIN_PROFILES    := $(shell awk -F'\t' '!/^\#/ && NF && $$6 == "-" { print $$1 }' $(TS)/profiles.tsv)
+VARIANT_PROFILES := $(filter-out $(MAIN_PROFILES),$(PROFILES))
+
+all: kernel-series initramfs-series
+	@rm -f $(RES)/.before
+	@PROFILES="$(filter $(PROFILES),$(MAIN_PROFILES))" $(TS)/run-kernel.sh $(TREE) series \
+		$(OUT) series $(RES) $(TIMES) $(FRAGMENTS)
+	@echo; echo 'First results (the profiles on the series kernel itself; the variants follow):'
+	-@$(REPORT) --only "$(filter $(PROFILES),$(MAIN_PROFILES))" -- $(EXPECT)
+	@$(if $(VARIANT_PROFILES),PROFILES="$(VARIANT_PROFILES)" $(TS)/run-kernel.sh $(TREE) series \
+		$(OUT) series $(RES) $(TIMES) $(FRAGMENTS))
+	@$(REPORT) --only "$(PROFILES)" -- $(EXPECT)
 
 help:
 	@echo 'Targets:'
@@ -66,14 +89,16 @@ help:
 	@echo '  make selftests  cross-build the tests of $(TESTS)'
 	@echo '  make run        boot every profile of $(TS)/profiles.tsv on the patched kernel'
 	@echo '  make run-K      the same on kernel K, with the tests whose "before" it is'
-	@echo '  make report     print the results table of the patched kernel'
+	@echo '  make report     print the last results again, booting nothing (FORMAT=compact,'
+	@echo '                  markdown or json)'
 	@echo '  make lint       checkpatch --strict on patches/ (exceptions with reasons in'
 	@echo '                  $(TS)/checkpatch-allow.tsv); build every prefix'
 	@echo '                  of the series (Image, and the selftests it touches),'
 	@echo '                  running each part'"'"'s tests where it ends ($(TS)/parts.tsv);'
 	@echo '                  no new W=1 or sparse warning in the files it touches;'
 	@echo '                  no new coccicheck report, kernel-doc or Sphinx warning, or'
-	@echo '                  uapi header test failure in what it touches'
+	@echo '                  uapi header test failure in what it touches; the workbench'"'"'s'
+	@echo '                  own parsers pass their tests ($(TS)/test-parsers.py)'
 	@echo '  make bench      benchmarks, not tests: boot the base and the series in turn'
 	@echo '                  BENCH_REPS times each on the fwb host ($(TS)/bench/benches.tsv)'
 	@echo '                  and print their figures side by side, with ratios and noise;'
@@ -124,8 +149,11 @@ run: run-series
 run-%: kernel-% initramfs-%
 	@PROFILES="$(PROFILES)" $(TS)/run-kernel.sh $(TREE) "$(COMMIT_$*)" $(OUT) $* $(RES) $(TIMES) $(FRAGMENTS)
 
-report: run
-	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) -- $(EXPECT)
+# The last results, judged as the run that made them judged them (with
+# the kernels before the series after make check), without booting
+# anything. FORMAT=markdown or FORMAT=json for other forms.
+report:
+	@$(REPORT) $(if $(wildcard $(RES)/.before),--before) -- $(EXPECT)
 
 # Each check is a stage of its own, so that one failing does not hide the other.
 LINT = $(STAGE) lint-checkpatch $(TS)/lint-checkpatch.py $(TREE) patches \
@@ -135,7 +163,9 @@ LINT = $(STAGE) lint-checkpatch $(TS)/lint-checkpatch.py $(TREE) patches \
 	$(STAGE) lint-cocci $(TS)/lint-cocci.sh $(TREE); d=$$?; \
 	$(STAGE) lint-docs $(TS)/lint-docs.sh $(TREE); e=$$?; \
 	$(STAGE) lint-uapi $(TS)/lint-uapi.sh $(TREE); f=$$?; \
-	[ $$a -eq 0 ] && [ $$b -eq 0 ] && [ $$c -eq 0 ] && [ $$d -eq 0 ] && [ $$e -eq 0 ] && [ $$f -eq 0 ]
+	$(STAGE) lint-parsers $(TS)/test-parsers.py; g=$$?; \
+	[ $$a -eq 0 ] && [ $$b -eq 0 ] && [ $$c -eq 0 ] && [ $$d -eq 0 ] && [ $$e -eq 0 ] && \
+	[ $$f -eq 0 ] && [ $$g -eq 0 ]
 
 lint: configs $(B)/busybox/busybox
 	@$(LINT)
@@ -143,8 +173,11 @@ lint: configs $(B)/busybox/busybox
 # The lint checks are judged with the tests, in the summary line.
 check: run $(addprefix run-,$(filter-out series,$(KERNELS)))
 	-@$(LINT)
-	@$(TS)/stress-report.py $(RES) series
-	@$(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) --before -- $(EXPECT)
+	@$(TS)/stress-report.py $(RES) series | tee $(RES)/stress.md
+	@touch $(RES)/.before; mkdir -p $(dir $(HISTORY)); \
+	$(REPORT) --before --save $(HISTORY) --title "# make check of $(RUN_ID) on $$(nproc) CPUs" \
+		-- $(EXPECT); rc=$$?; \
+	{ echo; cat $(RES)/stress.md; } >> $(HISTORY); exit $$rc
 
 BENCH_REPS ?= 3
 

@@ -67,6 +67,30 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$top")} CCACHE_NOHASHDIR=${CC
 mk=(make -s -C "$src" O="$obj" -j"${JOBS:-3}" CC="ccache ${CROSS_COMPILE}gcc"
     KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=workbench KBUILD_BUILD_HOST=workbench)
 
+# The build, with a line every 30 s (instead of minutes of silence): the
+# files compiled so far, out of how many the last full build of this object
+# directory compiled. Warnings and errors (stderr) pass through as ever.
+build_with_progress() {
+	local last=$SECONDS start=$SECONDS total rc n
+	total=$(cat "$obj/.wb-files" 2>/dev/null || true)
+	make "${mk[@]:2}" "$@" | {
+		n=0
+		while IFS= read -r line; do
+			case $line in "  CC "*|"  AS "*) n=$((n + 1)) ;; esac
+			[ $((SECONDS - last)) -ge 30 ] || continue
+			last=$SECONDS
+			printf '    %s kernel %s: %d files compiled%s, %d s\n' "$(date +%T)" \
+				"$name" "$n" "${total:+ of at most $total}" $((SECONDS - start))
+		done
+		echo "$n" > "$obj/.wb-count"
+	}
+	rc=${PIPESTATUS[0]}
+	n=$(cat "$obj/.wb-count")
+	# The most a build of this object directory has compiled: a full one.
+	[ "$rc" -ne 0 ] || [ "$n" -le "${total:-0}" ] || echo "$n" > "$obj/.wb-files"
+	return "$rc"
+}
+
 # A config identical to the last one keeps its timestamp, so that kbuild
 # does not even re-run syncconfig.
 cat "${frags[@]}" > "$obj/fragment.config"
@@ -121,7 +145,7 @@ built=$dest/build
 if [ "$built" != "$dest/build" ] && [ -f "$built/stamp" ]; then
 	echo "kernel $name: the same commit and .config as $(cat "$built/stamp"): reused"
 else
-	"${mk[@]}" "$target"
+	build_with_progress "$target"
 	rm -rf "$built"
 	mkdir -p "$built"
 	"${mk[@]}" headers_install INSTALL_HDR_PATH="$built/usr" >/dev/null

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Print the results table (test x host profile) and judge it.
 
-Usage: matrix.py <results-dir> <profiles.tsv> <timings.tsv> [--before] -- <expectations.tsv>...
+Usage: matrix.py <results-dir> <profiles.tsv> <timings.tsv> [--before]
+                 [--format compact|markdown|json] [--save <file.md> [--title <line>]]
+                 [--only "<profile>..."]
+                 -- <expectations.tsv>...
 
 <results-dir>/<kernel>/<profile>.tsv are ktap.py's outputs. An expectations
 line is 'test<TAB>profile<TAB>outcome before<TAB>outcome on series
@@ -14,14 +17,27 @@ judged. Every cell whose outcome differs from its expectation is a
 failure, and so is a test without an expectation, a run that did not
 complete and a run with a kernel splat (unless an expectations line for
 the pseudo-tests @complete or @no-splat says otherwise); a test that a run
-never reached because the kernel died is a failed test. A skip that was expected is counted
-as skipped, never as passed. With --before, each lint-* stage of
-<timings.tsv> is one more result, passed if the stage succeeded. The last line printed is the summary
-'N passed, N failed, N skipped'; the exit status is 1 if anything failed.
+never reached because the kernel died is a failed test. A skip that was
+expected is counted as skipped, never as passed. With --before, each lint-*
+stage of <timings.tsv> is one more result, passed if the stage succeeded.
+
+The table is compact by default (one letter per outcome, "F>P" for failed
+before and passed with the series, profiles numbered under a legend), so
+that it fits a terminal; markdown is the wide table with the profiles'
+names, json the judged cells for machines (and no summary line). --save writes the markdown
+form, the timings and the summary to a file as well (make check's record
+of the run). The closing lines are the wall time of the run's build, boot
+and lint stages (those that started after WB_RUN_START, the epoch second
+at which make started; otherwise those of the last run, kept in
+<results-dir>/elapsed) and the summary 'N passed, N failed, N skipped',
+printed last; the exit status is 1 if anything failed. --only judges
+those profiles alone (make's first table, before the kernel variants).
 """
 import fnmatch
+import json
 import os
 import sys
+
 
 def read_tsv(path):
     rows = []
@@ -41,18 +57,11 @@ def expected(expect, test, profile):
     return want
 
 
-def main():
-    args = sys.argv[1:]
-    sep = args.index('--')
-    results_dir, profiles_tsv, timings_tsv = args[:3]
-    before = '--before' in args[3:sep]
-    expect = [r for f in args[sep + 1:] for r in read_tsv(f)]
-    profiles = [r[0] for r in read_tsv(profiles_tsv)]
-    selects = {r[0]: r[4].split(',') for r in read_tsv(profiles_tsv)}
-
-    outcome = {}      # (kernel, profile, test) -> outcome
-    tests = []
-    for k in sorted(os.listdir(results_dir)) if os.path.isdir(results_dir) else []:
+def load(results_dir, profiles):
+    """The outcomes {(kernel, profile, test): outcome} and the tests in order."""
+    outcome, tests = {}, []
+    kernels = sorted(os.listdir(results_dir)) if os.path.isdir(results_dir) else []
+    for k in kernels:
         for p in profiles:
             path = os.path.join(results_dir, k, p + '.tsv')
             if not os.path.exists(path):
@@ -61,111 +70,265 @@ def main():
                 outcome[(k, p, row[0])] = row[1]
                 if row[0] not in tests and not row[0].startswith('@'):
                     tests.append(row[0])
+    return outcome, tests
+
+
+class Judge:
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+        self.problems = []
+
+    def __call__(self, got, want, what):
+        """True if @got is what was expected; counts it either way."""
+        if got == want:
+            if got == 'skip':
+                self.skipped += 1
+            else:
+                self.passed += 1
+            return True
+        self.failed += 1
+        self.problems.append('%s: %s, expected %s' %
+                             (what, got if got != '-' else 'not run', want))
+        return False
+
+
+def judge_cells(outcome, tests, profiles, selects, expect, before, judge):
+    """{(test, profile): cell}; a cell is a dict, or None where not run."""
     runs = sorted(set((k, p) for (k, p, t) in outcome))
     for p in profiles:
         if ('series', p) not in runs:
             runs.append(('series', p))
             outcome[('series', p, '@complete')] = 'fail'
-    tests.append('@runs')
-
-    passed = failed = skipped = 0
-    problems = []
-
-    def judge(got, want, what):
-        nonlocal passed, failed, skipped
-        if got == want:
-            if got == 'skip':
-                skipped += 1
-            else:
-                passed += 1
-            return ''
-        failed += 1
-        problems.append('%s: %s, expected %s' % (what, got if got != '-' else 'not run', want))
-        return '!'
-
-    width = max(len(t) for t in tests)
-    head = '| %-*s | %s |' % (width, 'test', ' | '.join(p.center(19) for p in profiles))
-    lines = [head, '|' + '-' * (width + 2) + '|' + '|'.join('-' * 21 for _ in profiles) + '|']
-    for t in tests:
-        cells = []
-        for p in profiles:
-            if t == '@runs':
-                bad = []
-                for (k, rp) in runs:
-                    if rp != p or (k != 'series' and not before):
-                        continue
-                    for check in ('@complete', '@no-splat'):
-                        # A run is expected to complete without a splat
-                        # unless expectations say otherwise.
-                        want = expected(expect, check, p) or ('pass', 'pass', 'base')
-                        want = want[1] if k == 'series' else want[0] if k == want[2] else 'pass'
-                        if judge(outcome.get((k, p, check), 'fail'), want,
-                                 '%s of %s on %s' % (check[1:], k, p)):
-                            bad.append('%s %s' % (k, check[1:]))
-                cells.append((', '.join(bad) or 'ok').center(19))
+    cells = {}
+    for p in profiles:
+        # A run is expected to complete without a splat unless
+        # expectations say otherwise.
+        bad = []
+        for (k, rp) in runs:
+            if rp != p or (k != 'series' and not before):
                 continue
+            for check in ('@complete', '@no-splat'):
+                want = expected(expect, check, p) or ('pass', 'pass', 'base')
+                want = want[1] if k == 'series' else want[0] if k == want[2] else 'pass'
+                if not judge(outcome.get((k, p, check), 'fail'), want,
+                             '%s of %s on %s' % (check[1:], k, p)):
+                    bad.append('%s %s' % (k, check[1:]))
+        cells[('@runs', p)] = {'runs': bad}
+
+    for t in tests:
+        for p in profiles:
             if not any(fnmatch.fnmatchcase(t, g) for g in selects[p]):
-                cells.append(''.center(19))     # the profile does not run it
+                cells[(t, p)] = None        # the profile does not run it
                 continue
             want = expected(expect, t, p)
             if want is None:
                 if ('series', p, t) in outcome:
-                    failed += 1
-                    problems.append('%s on %s: no expectation' % (t, p))
-                    cells.append('?'.center(19))
+                    judge.failed += 1
+                    judge.problems.append('%s on %s: no expectation' % (t, p))
+                    cells[(t, p)] = {'series': outcome[('series', p, t)],
+                                     'expected_series': None, 'ok': False}
                 else:
-                    cells.append(''.center(19))
+                    cells[(t, p)] = None
                 continue
-            parts = []
-            if before and want[2] == '-':
-                parts.append('-')       # no kernel before: the series only
-            elif before:
-                got = outcome.get((want[2], p, t), '-')
+            cell = {'ok': True}
+            for k, key, w in ((want[2], 'before', want[0]), ('series', 'series', want[1])):
+                if key == 'before' and (not before or want[2] == '-'):
+                    continue
+                got = outcome.get((k, p, t), '-')
                 # A run that died before this test failed it.
-                if got == '-' and outcome.get((want[2], p, '@complete')) == 'fail':
+                if got == '-' and outcome.get((k, p, '@complete')) == 'fail':
                     got = 'fail'
-                mark = judge(got, want[0], '%s on %s/%s' % (t, want[2], p))
-                parts.append((got.upper() if got == 'fail' else got) + mark)
-            got = outcome.get(('series', p, t), '-')
-            if got == '-' and outcome.get(('series', p, '@complete')) == 'fail':
-                got = 'fail'
-            mark = judge(got, want[1], '%s on series/%s' % (t, p))
-            parts.append((got.upper() if got == 'fail' else got) + mark)
-            cells.append(' > '.join(parts).center(19))
-        lines.append('| %-*s | %s |' % (width, t, ' | '.join(cells)))
+                cell[key] = got
+                cell['expected_' + key] = w
+                if key == 'before':
+                    cell['before_kernel'] = k
+                where = '%s/%s' % (k, p)
+                cell['ok'] &= judge(got, w, '%s on %s' % (t, where))
+            cells[(t, p)] = cell
+    return cells
 
-    print()
-    if before:
-        print('Results: "a > b" is the kernel before the tested patch (the base unless')
-        print('expectations say otherwise) > the series. FAIL is a test failing; "!" marks')
-        print('an outcome that differs from its expectation.')
-    else:
-        print('Results of the series ("!" marks an outcome that differs from its expectation):')
-    print()
-    print('\n'.join(lines))
+
+def cell_text(cell, letters):
+    """'FAIL > pass!' (markdown) or 'F>P!' (compact) for one cell."""
+    if cell is None:
+        return ''
+    if 'runs' in cell:
+        if letters:
+            return '!' if cell['runs'] else 'ok'
+        return ', '.join(cell['runs']) or 'ok'
+
+    def word(o):
+        if letters:
+            return {'pass': 'P', 'fail': 'F', 'skip': 'S'}.get(o, '-')
+        return o.upper() if o == 'fail' else o
+
+    if cell.get('expected_series', '') is None:
+        return '?'                      # no expectation
+    parts = []
+    if 'before' in cell:
+        parts.append(word(cell['before']))
+    parts.append(word(cell['series']))
+    text = ('>' if letters else ' > ').join(parts)
+    return text + ('' if cell['ok'] else '!')
+
+
+def markdown(tests, profiles, cells, before, expect):
+    rows = tests + ['@runs']
+    width = max(len(t) for t in rows)
+    out = ['| %-*s | %s |' % (width, 'test', ' | '.join(p.center(19) for p in profiles)),
+           '|' + '-' * (width + 2) + '|' + '|'.join('-' * 21 for _ in profiles) + '|']
+    for t in rows:
+        texts = []
+        for p in profiles:
+            c = cells[(t, p)]
+            s = cell_text(c, False)
+            if before and c and 'series' in c and 'before' not in c and s != '?':
+                s = '- > ' + s          # no kernel before: the series only
+            texts.append(s.center(19))
+        out.append('| %-*s | %s |' % (width, t, ' | '.join(texts)))
+    return out
+
+
+def compact(tests, profiles, cells, before):
+    """Tests grouped by their prefix, profiles as numbered columns."""
+    w = 5
+    out = ['  '.join('%d %s' % (i + 1, p) for i, p in enumerate(profiles)), '']
+    groups = {}
+    for t in tests:
+        g, _, leaf = t.rpartition('.')
+        groups.setdefault(g, []).append((leaf, t))
+    groups = list(groups.items())
+    width = max([len(leaf) + 2 for _, ts in groups for leaf, _ in ts] + [10])
+    out.append('%-*s%s' % (width, '', ''.join(str(i + 1).rjust(w) for i in range(len(profiles)))))
+    for g, ts in groups:
+        out.append(g)
+        for leaf, t in ts:
+            texts = []
+            for p in profiles:
+                c = cells[(t, p)]
+                s = cell_text(c, True)
+                if before and c and 'series' in c and 'before' not in c and s != '?':
+                    s = '->' + s
+                texts.append((s or '.').rjust(w))
+            out.append('%-*s%s' % (width, '  ' + leaf, ''.join(texts)))
+    out.append('%-*s%s' % (width, 'runs', ''.join(
+        cell_text(cells[('@runs', p)], True).rjust(w) for p in profiles)))
+    return out
+
+
+def elapsed(stages, results_dir):
+    """'elapsed: ...' for the stages of this run, or the last run's."""
+    saved = os.path.join(results_dir, 'elapsed')
+    start = os.environ.get('WB_RUN_START')
+    mine = [r for r in stages if len(r) >= 5 and start and int(r[3]) >= int(start) - 1]
+    if not mine:
+        return open(saved).read().strip() if os.path.exists(saved) else None
+
+    def wall(names):
+        spans = sorted((int(r[3]), int(r[4])) for r in mine if names(r[0]))
+        total, end = 0, None
+        for a, b in spans:
+            if end is None or a > end:
+                total += b - a
+                end = b
+            elif b > end:
+                total += b - end
+                end = b
+        return total
+
+    def mmss(s):
+        return '%d:%02d' % (s // 60, s % 60)
+
+    total = max(int(r[4]) for r in mine) - int(start)
+    line = 'elapsed: %s total, %s build, %s boot, %s lint (min:s, wall; from %s)' % (
+        mmss(total),
+        mmss(wall(lambda n: n.startswith(('kernel-', 'selftests', 'busybox', 'tree', 'deps')))),
+        mmss(wall(lambda n: n.startswith('run-'))),
+        mmss(wall(lambda n: n.startswith('lint-'))),
+        os.popen('date -u -d @%s +%%Y-%%m-%%dT%%H:%%MZ' % start).read().strip())
+    if os.path.isdir(results_dir):
+        with open(saved, 'w') as f:
+            f.write(line + '\n')
+    return line
+
+
+def main():
+    args = sys.argv[1:]
+    sep = args.index('--')
+    results_dir, profiles_tsv, timings_tsv = args[:3]
+    opts = args[3:sep]
+    before = '--before' in opts
+    fmt = opts[opts.index('--format') + 1] if '--format' in opts else 'compact'
+    save = opts[opts.index('--save') + 1] if '--save' in opts else None
+    title = opts[opts.index('--title') + 1] if '--title' in opts else None
+    if fmt not in ('compact', 'markdown', 'json'):
+        sys.exit('matrix: --format %s: not compact, markdown or json' % fmt)
+    expect = [r for f in args[sep + 1:] for r in read_tsv(f)]
+    profiles = [r[0] for r in read_tsv(profiles_tsv)]
+    if '--only' in opts:
+        only = opts[opts.index('--only') + 1].split()
+        profiles = [p for p in profiles if p in only]
+    selects = {r[0]: r[4].split(',') for r in read_tsv(profiles_tsv)}
+
+    outcome, tests = load(results_dir, profiles)
+    judge = Judge()
+    cells = judge_cells(outcome, tests, profiles, selects, expect, before, judge)
+
     # With --before ('make check'), each check of 'make lint' (the stages
     # named lint-*) counts as one result.
     stages = read_tsv(timings_tsv) if os.path.exists(timings_tsv) else []
     for row in stages:
         if before and row[0].startswith('lint-'):
             judge('pass' if row[2] == '0' else 'fail', 'pass', row[0])
+    summary = '%d passed, %d failed, %d skipped' % (judge.passed, judge.failed, judge.skipped)
+    took = elapsed(stages, results_dir)
+
+    if fmt == 'json':
+        json.dump({'before': before, 'profiles': profiles, 'tests': tests,
+                   'cells': [dict(test=t, profile=p, **c) for (t, p), c in cells.items()
+                             if c is not None and t != '@runs'],
+                   'runs': {p: cells[('@runs', p)]['runs'] for p in profiles},
+                   'stages': [dict(zip(('stage', 'seconds', 'status', 'start', 'end'), r))
+                              for r in stages],
+                   'problems': judge.problems, 'elapsed': took,
+                   'passed': judge.passed, 'failed': judge.failed,
+                   'skipped': judge.skipped}, sys.stdout, indent=1)
+        print()
+        sys.exit(1 if judge.failed else 0)
+
+    legend = []
+    if before:
+        legend.append('Results: "a > b" is the kernel before the tested patch (the base unless')
+        legend.append('expectations say otherwise) > the series; "-" where only the series runs.')
+        legend.append('FAIL (F) is a test failing; "!" marks an outcome that differs from its')
+        legend.append('expectation.')
+    else:
+        legend.append('Results of the series ("!" marks an outcome that differs from its expectation):')
+    if fmt == 'compact':
+        legend.append('P pass, F fail, S skip, "." not run on that host profile.')
+    table = (compact if fmt == 'compact' else
+             lambda *a: markdown(*a, expect))(tests, profiles, cells, before)
+    timing = []
     if stages:
-        print()
-        print('| stage | seconds |')
-        print('|-------|---------|')
-        total = 0
+        timing = ['| stage | seconds |', '|-------|---------|']
         for row in stages:
-            print('| %s | %s%s |' % (row[0], row[1], '' if row[2] == '0' else ' (failed)'))
-            total += int(row[1])
-        print('| total | %d |' % total)
-    if problems:
-        print()
-        print('Unexpected:')
-        for p in problems:
-            print('  ' + p)
+            timing.append('| %s | %s%s |' % (row[0], row[1], '' if row[2] == '0' else ' (failed)'))
+        timing.append('| sum | %d |' % sum(int(r[1]) for r in stages))
+    unexpected = ['Unexpected:'] + ['  ' + p for p in judge.problems] if judge.problems else []
+
+    out = [''] + legend + [''] + table
+    if fmt == 'markdown' and timing:
+        out += [''] + timing
+    out += ([''] + unexpected if unexpected else []) + ([''] + [took] if took else [])
+    print('\n'.join(out))
+    if save:
+        with open(save, 'w') as f:
+            f.write('\n'.join(([title, ''] if title else []) + legend + [''] + markdown(tests, profiles, cells, before, expect) +
+                              [''] + timing + ([''] + unexpected if unexpected else []) +
+                              ([''] + [took] if took else []) + ['', summary]) + '\n')
     print()
-    print('%d passed, %d failed, %d skipped' % (passed, failed, skipped))
-    sys.exit(1 if failed else 0)
+    print(summary)
+    sys.exit(1 if judge.failed else 0)
 
 
 if __name__ == '__main__':

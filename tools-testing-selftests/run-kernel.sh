@@ -10,7 +10,8 @@
 # <out-dir>/<kernel>.<suffix> ('config.<suffix>' being the fragment's name)
 # with an object directory of its own. Each build and boot is a stage of
 # <timings.tsv>; results go to <results-dir>/<kernel>/<profile>.tsv.
-# PROFILES="<name>..." in the environment boots only those profiles.
+# PROFILES="<name>..." in the environment boots only those profiles (the
+# results of the others stay as they were).
 # The variants are built first, then the profiles boot WB_BOOT_JOBS at a
 # time (default: the number of CPUs), the debug profiles first: each VM is
 # one host thread (single-threaded TCG, run-profile.sh).
@@ -20,7 +21,8 @@ tree=$1 commit=$2 out=$3 kernel=$4 res=$5 times=$6
 shift 6
 frags=("$@")
 
-rm -rf "${res:?}/$kernel"
+[ -n "${PROFILES:-}" ] || rm -rf "${res:?}/$kernel"
+mkdir -p "$res/$kernel"
 
 boots=()
 while IFS=$'\t' read -r -u 3 profile _ _ append _ config; do
@@ -57,6 +59,7 @@ for boot in "${boots[@]}"; do
 	while [ "$(jobs -rp | wc -l)" -ge "$slots" ]; do
 		wait -n
 	done
+	rm -f "$res/$kernel/$profile".*
 	"$ts/stage.sh" "$times" "run-$kernel-$profile" "$ts/run-profile.sh" "$image" \
 		"$out/$kernel/initramfs.cpio" "$profile" "$res/$kernel" &
 done

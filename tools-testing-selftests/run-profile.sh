@@ -48,6 +48,20 @@ timeout -s KILL "$limit" $qemu "${accel[@]}" \
 	-append "console=$tty loglevel=5 panic=-1 wb.tests=$tests $append" \
 	</dev/null >/dev/null 2>"$out/$profile.qemu.err" &
 vm=$!
+# Each test's result as it arrives, with the time of day and the profile
+# (the boots run side by side).
+shown=$out/$profile.shown
+echo 0 > "$shown"
+show_results() {
+	local n from
+	n=$(wc -l < "$console") from=$(cat "$shown")
+	[ "$n" -gt "$from" ] || return 0
+	sed -n "$((from + 1)),${n}p" "$console" | tr -d '\r' |
+		grep -E '^(not )?ok [0-9]+ ' | sed "s/^/    $(date +%T) $profile: /" || true
+	echo "$n" > "$shown"
+}
+( while sleep 3; do show_results; done ) &
+follow=$!
 # When the init gives up on a stuck kernel it powers off, which a stuck CPU
 # can keep from happening: stop the VM from here 15 s later.
 (
@@ -62,7 +76,10 @@ vm=$!
 watch=$!
 status=0
 wait $vm || status=$?
-kill $watch 2>/dev/null || true
+kill $watch $follow 2>/dev/null || true
+wait $follow 2>/dev/null || true
+show_results
+rm -f "$shown"
 if [ $status -eq 137 ]; then
 	echo "run: $profile: VM killed after ${limit}s" >> "$console"
 fi

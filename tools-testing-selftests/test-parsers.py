@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Tests of the workbench's own parsers, on recorded consoles.
+
+Usage: test-parsers.py (run by make check as the stage lint-parsers)
+
+ktap.py reads consoles recorded by run-profile.sh (testdata/): one of the
+series on fwb (passes and skips, the kernel log echoed after the tests),
+one of v5's kernel under lockdown (a failure), and variants of the first
+made here: cut short as if the kernel had died, with a splat, with a
+kernel that never reached the init. matrix.py judges small results
+directories against expectations: every way a cell can be right or wrong
+is counted the way its docstring says.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, 'testdata')
+
+
+def ktap(console_text, status=0):
+    """ktap.py's results for a console: {test: (outcome, note)}."""
+    with tempfile.TemporaryDirectory() as d:
+        con, out = os.path.join(d, 'c.console'), os.path.join(d, 'c.tsv')
+        with open(con, 'w') as f:
+            f.write(console_text)
+        subprocess.run([os.path.join(HERE, 'ktap.py'), con, out, str(status)],
+                       check=True, stderr=subprocess.DEVNULL)
+        with open(out) as f:
+            rows = [l.rstrip('\n').split('\t') for l in f]
+    return {r[0]: (r[1], r[3]) for r in rows}
+
+
+def recorded(name):
+    with open(os.path.join(DATA, name), errors='replace') as f:
+        return f.read()
+
+
+class Ktap(unittest.TestCase):
+    def test_series_fwb(self):
+        r = ktap(recorded('series-fwb.console'))
+        self.assertEqual(len(r), 21 + 2)
+        self.assertEqual(r['kvm.cacheable_pfnmap.cap_reports_fwb'][0], 'pass')
+        self.assertEqual(r['kvm.cacheable_pfnmap.dev_refused_under_lockdown'][0], 'skip')
+        self.assertEqual(r['kvm.cacheable_pfnmap.stress.kill_vmm_at_random_points'][0], 'pass')
+        self.assertEqual(r['@complete'][0], 'pass')
+        self.assertEqual(r['@no-splat'][0], 'pass')
+
+    def test_failure(self):
+        r = ktap(recorded('v5-lockdown.console'))
+        self.assertEqual(r['kvm.cacheable_pfnmap.dev_needs_cap_sys_rawio'][0], 'skip')
+        self.assertEqual(r['kvm.cacheable_pfnmap.dev_refused_under_lockdown'],
+                         ('fail', 'exit status 1'))
+        self.assertEqual(r['@complete'][0], 'pass')
+
+    def test_nested_results_are_not_the_runs(self):
+        # The harness's own "ok 1 pfnmap.x" lines are indented by "# ".
+        r = ktap(recorded('series-fwb.console'))
+        self.assertFalse(any(t.startswith('pfnmap.') for t in r))
+
+    def test_cut_short(self):
+        lines = recorded('series-fwb.console').split('\n')
+        cut = next(i for i, l in enumerate(lines) if l.startswith('ok 10 '))
+        r = ktap('\n'.join(lines[:cut + 1]) + '\n', status=137)
+        self.assertEqual(r['@complete'][0], 'fail')
+        self.assertIn('VM status 137', r['@complete'][1])
+        self.assertNotIn('kvm.cacheable_pfnmap.exec_needs_dic', r)
+
+    def test_no_init(self):
+        r = ktap('[    0.000000] Booting Linux\n[    1.0] Kernel panic - not syncing\n', 1)
+        self.assertEqual(r['@complete'][0], 'fail')
+        self.assertIn('no KTAP plan', r['@complete'][1])
+        self.assertEqual(r['@no-splat'][0], 'fail')
+
+    def test_splat_counted_once(self):
+        text = recorded('series-fwb.console').replace(
+            '# workbench: done',
+            '[   12.345678] WARNING: CPU: 1 PID: 77 at mm/gup.c:1 x\n'
+            '# dmesg: [   12.345678] WARNING: CPU: 1 PID: 77 at mm/gup.c:1 x\n'
+            '# workbench: done')
+        r = ktap(text)
+        self.assertEqual(r['@no-splat'], ('fail', '1 splat lines'))
+        self.assertEqual(r['@complete'][0], 'pass')
+
+
+PROFILES = """# name\tcpu\tmachine\tappend\ttests\tconfig
+a\tmax\tvirt\t-\t*\t-
+b\tmax\tvirt\t-\tt.one,t.fixed\t-
+"""
+EXPECT = """t.*\t*\tpass\tpass
+t.fixed\t*\tfail\tpass
+t.skipped\t*\tskip\tskip
+t.fixed\tb\tfail\tpass\tearly
+"""
+
+
+def matrix(results, before=True, expect=EXPECT, extra=(), lint_status=0):
+    """matrix.py's exit status and last line for {kernel: {profile: tsv}}."""
+    with tempfile.TemporaryDirectory() as d:
+        for k, profiles in results.items():
+            os.makedirs(os.path.join(d, 'res', k))
+            for p, text in profiles.items():
+                with open(os.path.join(d, 'res', k, p + '.tsv'), 'w') as f:
+                    f.write(text)
+        for name, text in (('profiles.tsv', PROFILES), ('expect.tsv', expect),
+                           ('timings.tsv', 'lint-x\t1\t%d\t10\t11\n' % lint_status)):
+            with open(os.path.join(d, name), 'w') as f:
+                f.write(text)
+        env = dict(os.environ, WB_RUN_START='5')
+        p = subprocess.run([os.path.join(HERE, 'matrix.py'), os.path.join(d, 'res'),
+                            os.path.join(d, 'profiles.tsv'), os.path.join(d, 'timings.tsv')] +
+                           (['--before'] if before else []) + list(extra) +
+                           ['--', os.path.join(d, 'expect.tsv')],
+                           capture_output=True, text=True, env=env)
+    return p.returncode, p.stdout.strip().split('\n')[-1], p.stdout
+
+
+def run(*rows, complete='pass'):
+    return ''.join('%s\t%s\t1\t\n' % r for r in rows) + \
+        '@complete\t%s\t\t\n@no-splat\tpass\t\t\n' % complete
+
+
+GOOD = {
+    'series': {'a': run(('t.one', 'pass'), ('t.fixed', 'pass'), ('t.skipped', 'skip')),
+               'b': run(('t.one', 'pass'), ('t.fixed', 'pass'))},
+    'base': {'a': run(('t.one', 'pass'), ('t.fixed', 'fail'), ('t.skipped', 'skip')),
+             'b': run(('t.one', 'pass'), ('t.fixed', 'pass'))},
+    # t.fixed's kernel before on b, by its expectation.
+    'early': {'b': run(('t.fixed', 'fail'))},
+}
+
+
+class Matrix(unittest.TestCase):
+    def test_all_as_expected(self):
+        rc, last, _ = matrix(GOOD)
+        # a: 4 cells passed, 2 skipped (base and series); b: 4 (t.fixed
+        # judged on early, not base); the runs: 5 (kernel, profile) pairs
+        # x 2 checks; 1 lint stage.
+        self.assertEqual((rc, last), (0, '19 passed, 0 failed, 2 skipped'))
+
+    def test_series_only(self):
+        rc, last, _ = matrix(GOOD, before=False)
+        self.assertEqual((rc, last), (0, '8 passed, 0 failed, 1 skipped'))
+
+    def test_fix_that_does_not_fail_before_is_a_failure(self):
+        res = {k: dict(v) for k, v in GOOD.items()}
+        res['base'] = dict(res['base'], a=run(('t.one', 'pass'), ('t.fixed', 'pass'),
+                                              ('t.skipped', 'skip')))
+        rc, last, out = matrix(res)
+        self.assertEqual(rc, 1)
+        self.assertIn('1 failed', last)
+        self.assertIn('t.fixed on base/a: pass, expected fail', out)
+
+    def test_skip_is_never_a_pass(self):
+        res = {k: dict(v) for k, v in GOOD.items()}
+        res['series'] = dict(res['series'], a=run(('t.one', 'skip'), ('t.fixed', 'pass'),
+                                                  ('t.skipped', 'skip')))
+        rc, _, out = matrix(res)
+        self.assertEqual(rc, 1)
+        self.assertIn('t.one on series/a: skip, expected pass', out)
+
+    def test_no_expectation_fails(self):
+        res = {k: dict(v) for k, v in GOOD.items()}
+        res['series'] = dict(res['series'], a=run(('t.one', 'pass'), ('t.fixed', 'pass'),
+                                                  ('t.skipped', 'skip'), ('u.new', 'pass')))
+        rc, _, out = matrix(res)
+        self.assertEqual(rc, 1)
+        self.assertIn('u.new on a: no expectation', out)
+
+    def test_dead_run_fails_the_tests_it_did_not_reach(self):
+        res = {k: dict(v) for k, v in GOOD.items()}
+        res['series'] = dict(res['series'], a=run(('t.one', 'pass'), complete='fail'))
+        rc, _, out = matrix(res)
+        self.assertEqual(rc, 1)
+        self.assertIn('complete of series on a: fail, expected pass', out)
+        self.assertIn('t.fixed on series/a: fail, expected pass', out)
+
+    def test_missing_run_fails(self):
+        res = {k: dict(v) for k, v in GOOD.items()}
+        del res['series']['b']
+        rc, _, out = matrix(res)
+        self.assertEqual(rc, 1)
+        self.assertIn('complete of series on b: fail', out)
+
+    def test_before_kernel_named_by_expectation(self):
+        # On b, t.fixed's kernel before is 'early': without its results
+        # the cell fails, whatever the base did.
+        res = {k: dict(v) for k, v in GOOD.items() if k != 'early'}
+        rc, _, out = matrix(res)
+        self.assertEqual(rc, 1)
+        self.assertIn('t.fixed on early/b: not run, expected fail', out)
+        self.assertNotIn('t.fixed on base/b', out)
+
+    def test_failed_lint_stage_fails(self):
+        rc, last, out = matrix(GOOD, lint_status=2)
+        self.assertEqual((rc, last), (1, '18 passed, 1 failed, 2 skipped'))
+        self.assertIn('lint-x: fail, expected pass', out)
+
+    def test_formats_agree(self):
+        outs = [matrix(GOOD, extra=('--format', f))[2] for f in ('compact', 'markdown')]
+        self.assertIn('F>P', outs[0])
+        self.assertIn('FAIL > pass', outs[1])
+        rc, _, js = matrix(GOOD, extra=('--format', 'json'))
+        import json
+        d = json.loads(js)
+        self.assertEqual((rc, d['failed'], d['skipped']), (0, 0, 2))
+        self.assertIn({'test': 't.fixed', 'profile': 'a', 'ok': True, 'before': 'fail',
+                       'expected_before': 'fail', 'before_kernel': 'base',
+                       'series': 'pass', 'expected_series': 'pass'}, d['cells'])
+
+    def test_elapsed(self):
+        _, _, out = matrix(GOOD)
+        self.assertIn('elapsed: 0:06 total, 0:00 build, 0:00 boot, 0:01 lint', out)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=1)
