@@ -48,7 +48,7 @@ export JOBS ?= 3
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 
-.PHONY: all check lint bench help deps tree configs patches kernel selftests run report clean
+.PHONY: all check lint bench help deps tree configs patches kernel selftests run report one clean
 
 # The epoch second at which this make started: matrix.py sums up the wall
 # time of the stages that started after it.
@@ -89,6 +89,9 @@ help:
 	@echo '  make selftests  cross-build the tests of $(TESTS)'
 	@echo '  make run        boot every profile of $(TS)/profiles.tsv on the patched kernel'
 	@echo '  make run-K      the same on kernel K, with the tests whose "before" it is'
+	@echo '  make one        the edit loop: build $(TREE) as it is (uncommitted edits'
+	@echo '                  included) and boot one profile with some tests, e.g.'
+	@echo '                  make one P=fwb T='"'"'kvm.cacheable_pfnmap.*'"'"' (K=base: that kernel)'
 	@echo '  make report     print the last results again, booting nothing (FORMAT=compact,'
 	@echo '                  markdown or json)'
 	@echo '  make lint       checkpatch --strict on patches/ (exceptions with reasons in'
@@ -178,6 +181,19 @@ check: run $(addprefix run-,$(filter-out series,$(KERNELS)))
 	$(REPORT) --before --save $(HISTORY) --title "# make check of $(RUN_ID) on $$(nproc) CPUs" \
 		-- $(EXPECT); rc=$$?; \
 	{ echo; cat $(RES)/stress.md; } >> $(HISTORY); exit $$rc
+
+# The edit loop in one command: build the kernel from $(TREE) as it is,
+# uncommitted edits to tracked files included (or kernel K of KERNELS), and
+# boot profile P with the kvm and vhost tests whose names match T.
+T ?= *
+P ?= fwb
+one: configs $(B)/busybox/busybox
+	@commit=$(if $(K),"$(COMMIT_$(K))",$$(git -C $(TREE) stash create)); \
+	$(TS)/stage.sh $(B)/one/timings.tsv one-kernel $(TS)/build-kernel.sh $(TREE) "$${commit:-HEAD}" $(OUT)/one \
+		$(FRAGMENTS) && \
+	mkdir -p $(B)/one && cat $(SELFTESTS) > $(B)/one/tests-all.tsv && \
+	WB_HEADERS=$(OUT)/one $(TS)/stage.sh $(B)/one/timings.tsv one-run $(TS)/run-one.sh one $(P) \
+		$(B)/one/tests-all.tsv '$(T)'
 
 BENCH_REPS ?= 3
 

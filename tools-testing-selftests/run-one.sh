@@ -5,7 +5,8 @@
 # Usage: run-one.sh <kernel> <profile> <tests.tsv> [<name glob>]
 #
 # <kernel> is one of the Makefile's KERNELS (series, base, before-kvm) that
-# 'make kernel-<kernel>' built. Example:
+# 'make kernel-<kernel>' built, or 'one' ('make one'). The tests are built
+# against the series' uapi headers, or WB_HEADERS=<kernel-dir>'s. Example:
 #   tools-testing-selftests/run-one.sh base fwb drivers-vhost/tests.tsv 'vhost.net.*'
 # The harness of 6.12 runs one case with '-r fixture.test' ('-T' excludes).
 set -euo pipefail
@@ -16,7 +17,7 @@ rm -rf "$tmp" "$tmp.obj"
 mkdir -p "$tmp"
 awk -F'\t' -v g="$glob" 'BEGIN { gsub(/\./, "\\.", g); gsub(/\*/, ".*", g); g = "^" g "$" }
 	/^#/ || !NF || $1 ~ g' "$tests" > "$tmp/tests.tsv"
-tools-testing-selftests/build-selftests.sh build/linux build/out/series "$tmp/tests" "$tmp/tests.tsv"
+tools-testing-selftests/build-selftests.sh build/linux "${WB_HEADERS:-build/out/series}" "$tmp/tests" "$tmp/tests.tsv"
 tools-testing-selftests/mkinitramfs.sh build/busybox/busybox "$tmp/tests" "$tmp/initramfs.cpio" "$tmp/tests.tsv"
 tools-testing-selftests/run-profile.sh "build/out/$kernel/Image" "$tmp/initramfs.cpio" "$profile" "$tmp/results" || true
 column -t -s $'\t' "$tmp/results/$profile.tsv"
