@@ -48,7 +48,7 @@ export JOBS ?= 3
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 
-.PHONY: all check lint bench help deps tree configs patches kernel selftests run report one clean
+.PHONY: all check lint bench help deps tree configs patches kernel selftests run report one range-diff clean
 
 # The epoch second at which this make started: matrix.py sums up the wall
 # time of the stages that started after it.
@@ -92,6 +92,8 @@ help:
 	@echo '  make one        the edit loop: build $(TREE) as it is (uncommitted edits'
 	@echo '                  included) and boot one profile with some tests, e.g.'
 	@echo '                  make one P=fwb T='"'"'kvm.cacheable_pfnmap.*'"'"' (K=base: that kernel)'
+	@echo '  make range-diff git range-diff of the series against its last posting'
+	@echo '                  (history/postings.tsv; SINCE=<commit> for another)'
 	@echo '  make report     print the last results again, booting nothing (FORMAT=compact,'
 	@echo '                  markdown or json)'
 	@echo '  make lint       checkpatch --strict on patches/ (exceptions with reasons in'
@@ -194,6 +196,12 @@ one: configs $(B)/busybox/busybox
 	mkdir -p $(B)/one && cat $(SELFTESTS) > $(B)/one/tests-all.tsv && \
 	WB_HEADERS=$(OUT)/one $(TS)/stage.sh $(B)/one/timings.tsv one-run $(TS)/run-one.sh one $(P) \
 		$(B)/one/tests-all.tsv '$(T)'
+
+# What changed since the last posting (history/postings.tsv), as git
+# range-diff shows it; SINCE=<commit of this repository> for another.
+SINCE ?= $(shell awk -F'\t' '!/^\#/ && NF { c = $$2 } END { print c }' history/postings.tsv)
+range-diff: tree
+	@$(TS)/range-diff.sh $(TREE) $(SINCE)
 
 BENCH_REPS ?= 3
 
