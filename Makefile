@@ -7,6 +7,10 @@
 #                 fail if any outcome differs from its expectation
 #   make help     list the targets
 
+# The kernel base, a line of $(TS)/bases.tsv (its first unless BASE= names
+# another): its source package, pinned version and series directory.
+BASE   ?= $(shell awk -F'\t' '!/^\#/ && NF { print $$1; exit }' tools-testing-selftests/bases.tsv)
+SERIES := $(shell awk -F'\t' -v b='$(BASE)' '!/^\#/ && $$1 == b { print $$5 }' tools-testing-selftests/bases.tsv)
 B      := build
 TS     := tools-testing-selftests
 TREE   := $(B)/linux
@@ -57,7 +61,8 @@ export WB_RUN_START := $(shell date +%s)
 RUN_ID  := $(shell date -u +%Y-%m-%dT%H%MZ)-$(shell git rev-parse --short HEAD 2>/dev/null)
 HISTORY := history/runs/$(RUN_ID).md
 FORMAT  ?= compact
-REPORT   = $(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) --format $(FORMAT)
+REPORT   = $(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) --format $(FORMAT) \
+	   --base "$(BASE) ($$(git -C $(TREE) log -1 --format=%s base 2>/dev/null | sed 's/^Linux \([^ ]*\) (Debian \(.*\))/\2 \1/'))"
 
 # make boots the profiles on the series kernel itself first and prints
 # their table; then those on variants of it that need kernels of their own
@@ -118,13 +123,13 @@ deps:
 	@$(STAGE) deps $(TS)/deps.sh
 
 tree: deps
-	@$(STAGE) tree $(TS)/prepare-tree.sh $(TREE) patches
+	@$(STAGE) tree $(TS)/prepare-tree.sh $(TREE) $(SERIES) $(BASE)
 
 configs: tree
 	@$(TS)/kselftest-configs.sh $(TREE) series $(OUT) $(KSFT_CONFIGS)
 
 patches: tree
-	@$(TS)/export-patches.sh $(TREE) patches
+	@$(TS)/export-patches.sh $(TREE) $(SERIES)
 
 kernel: kernel-series
 

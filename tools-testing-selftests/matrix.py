@@ -3,7 +3,7 @@
 
 Usage: matrix.py <results-dir> <profiles.tsv> <timings.tsv> [--before]
                  [--format compact|markdown|json] [--save <file.md> [--title <line>]]
-                 [--only "<profile>..."]
+                 [--only "<profile>..."] [--base <description>]
                  -- <expectations.tsv>...
 
 <results-dir>/<kernel>/<profile>.tsv are ktap.py's outputs. An expectations
@@ -261,6 +261,7 @@ def main():
     fmt = opts[opts.index('--format') + 1] if '--format' in opts else 'compact'
     save = opts[opts.index('--save') + 1] if '--save' in opts else None
     title = opts[opts.index('--title') + 1] if '--title' in opts else None
+    base = opts[opts.index('--base') + 1] if '--base' in opts else None
     if fmt not in ('compact', 'markdown', 'json'):
         sys.exit('matrix: --format %s: not compact, markdown or json' % fmt)
     expect = [r for f in args[sep + 1:] for r in read_tsv(f)]
@@ -284,7 +285,7 @@ def main():
     took = elapsed(stages, results_dir)
 
     if fmt == 'json':
-        json.dump({'before': before, 'profiles': profiles, 'tests': tests,
+        json.dump({'base': base, 'before': before, 'profiles': profiles, 'tests': tests,
                    'cells': [dict(test=t, profile=p, **c) for (t, p), c in cells.items()
                              if c is not None and t != '@runs'],
                    'runs': {p: cells[('@runs', p)]['runs'] for p in profiles},
@@ -296,7 +297,7 @@ def main():
         print()
         sys.exit(1 if judge.failed else 0)
 
-    legend = []
+    legend = ['Base: %s' % base] if base else []
     if before:
         legend.append('Results: "a > b" is the kernel before the tested patch (the base unless')
         legend.append('expectations say otherwise) > the series; "-" where only the series runs.')

@@ -1,11 +1,12 @@
 #!/bin/bash
-# Prepare the kernel git tree: the Debian linux-source-6.12 tarball committed as
+# Prepare the kernel git tree: a Debian linux-source-* tarball committed as
 # branch 'base', and branch 'series' = base + patches/ applied with 'git am'.
 #
-# Usage: prepare-tree.sh <tree-dir> <patches-dir>
+# Usage: prepare-tree.sh <tree-dir> <patches-dir> [<base>]
 #
-# The source package version is pinned (PIN below); when the security suite no
-# longer serves it, the newest linux-source-6.12 is used and a warning is
+# <base> names a line of bases.tsv (default: its first): the source
+# package, its pinned version and where it comes from. When the pin is no
+# longer served, the newest version of the package is used and a warning is
 # printed. The version used is written to <tree-dir>/../base-version.
 #
 # An existing tree is reused. 'series' is rebuilt from patches/ when patches/
@@ -14,33 +15,61 @@
 # away silently.
 set -euo pipefail
 
-PIN=6.12.118-1~deb12u1
+here=$(dirname "$(realpath "$0")")
 tree=$(realpath -m "$1")
 patches=$(realpath "$2")
 top=$(dirname "$tree")
 stamp=$top/series.stamp
-export GIT_AUTHOR_NAME="Debian linux-source-6.12" GIT_AUTHOR_EMAIL="nobody@localhost"
+IFS=$'\t' read -r BASE PKG PIN SOURCE _ < <(awk -F'\t' -v b="${3:-}" \
+	'!/^#/ && NF && (b == "" || $1 == b) { print; exit }' "$here/bases.tsv")
+[ -n "${PKG:-}" ] || { echo "tree: no base '${3:-}' in $here/bases.tsv" >&2; exit 1; }
+export GIT_AUTHOR_NAME="Debian $PKG" GIT_AUTHOR_EMAIL="nobody@localhost"
 export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
 
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 
-install_source() {
-	local have
-	have=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || true)
-	[ "$have" = "$PIN" ] && return
-	if [ -n "$have" ] && [ -n "${WORKBENCH_ANY_SOURCE:-}" ]; then
+warn_unpinned() {
+	echo "##########################################################" >&2
+	echo "# WARNING: $PKG=$PIN is no longer served;" >&2
+	echo "# falling back to the newest $PKG." >&2
+	echo "##########################################################" >&2
+}
+
+# Install (system) or download and unpack (a private source list) the
+# package; print the version and the path of its tarball.
+fetch_source() {
+	local have dir apt deb
+	if [ "$SOURCE" = system ]; then
+		have=$(dpkg-query -W -f='${Version}' "$PKG" 2>/dev/null || true)
+		if [ "$have" != "$PIN" ] && { [ -z "$have" ] || [ -z "${WORKBENCH_ANY_SOURCE:-}" ]; }; then
+			$sudo apt-get update -qq >&2
+			if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+				--allow-downgrades "$PKG=$PIN" >/dev/null 2>&1; then
+				warn_unpinned
+				DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$PKG" >/dev/null
+			fi
+		fi
+		echo "$(dpkg-query -W -f='${Version}' "$PKG") /usr/src/$PKG.tar.xz"
 		return
 	fi
-	$sudo apt-get update -qq
-	if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --allow-downgrades \
-		"linux-source-6.12=$PIN" >/dev/null 2>&1; then
-		echo "##########################################################" >&2
-		echo "# WARNING: linux-source-6.12=$PIN is no longer served;" >&2
-		echo "# falling back to the newest linux-source-6.12." >&2
-		echo "##########################################################" >&2
-		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq linux-source-6.12 >/dev/null
+	dir=$top/sources/$BASE
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/pkg"
+	echo "$SOURCE" > "$dir/sources.list"
+	apt=(-oDir::Etc::SourceList="$dir/sources.list" -oDir::Etc::SourceParts=/dev/null
+	     -oDir::State::Lists="$dir/lists" -oDir::State::status=/dev/null
+	     -oDir::Cache="$dir/cache" -qq)
+	if ! ls "$dir/pkg/${PKG}_"*.deb >/dev/null 2>&1; then
+		apt-get "${apt[@]}" update >&2
+		if ! (cd "$dir/pkg" && apt-get "${apt[@]}" download "$PKG=$PIN" >&2 2>/dev/null); then
+			warn_unpinned
+			(cd "$dir/pkg" && apt-get "${apt[@]}" download "$PKG" >&2)
+		fi
 	fi
+	deb=$(ls "$dir/pkg/${PKG}_"*.deb | tail -n 1)
+	rm -rf "$dir/root"
+	dpkg -x "$deb" "$dir/root"
+	echo "$(dpkg-deb -f "$deb" Version) $dir/root/usr/src/$PKG.tar.xz"
 }
 
 patch_list() {
@@ -52,13 +81,12 @@ patches_sum() {
 }
 
 if ! git -C "$tree" rev-parse -q --verify refs/heads/base >/dev/null 2>&1; then
-	install_source
-	version=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-	echo "tree: unpacking linux-source-6.12 $version"
+	read -r version tarball < <(fetch_source)
+	echo "tree: unpacking $PKG $version"
 	rm -rf "$tree" "$tree.tmp"
 	mkdir -p "$tree.tmp"
-	tar -C "$tree.tmp" -xJf /usr/src/linux-source-6.12.tar.xz
-	mv "$tree.tmp"/linux-source-6.12 "$tree"
+	tar -C "$tree.tmp" -xJf "$tarball"
+	mv "$tree.tmp/$PKG" "$tree"
 	rmdir "$tree.tmp"
 	# Debian's tarball ends .gitignore with a packaging rule ('/*', '!/debian/')
 	# that ignores the whole tree: drop that block before committing.
@@ -70,7 +98,7 @@ if ! git -C "$tree" rev-parse -q --verify refs/heads/base >/dev/null 2>&1; then
 	git add -A
 	# A fixed date makes the base commit id depend on the source alone.
 	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
-		git commit -q -m "Linux $version (Debian linux-source-6.12)"
+		git commit -q -m "Linux $version (Debian $PKG)"
 	echo "$version" > "$top/base-version"
 fi
 cd "$tree"
@@ -100,7 +128,7 @@ if [ -n "$(patch_list)" ]; then
 		n=$(( $(git rev-list --count base..HEAD) + 1 ))
 		git am -q --abort 2>/dev/null || true
 		echo "##########################################################" >&2
-		echo "# tree: patch $n of $(patch_list | wc -l) does not apply to linux-source-6.12 $(cat "$top/base-version"):" >&2
+		echo "# tree: patch $n of $(patch_list | wc -l) does not apply to $PKG $(cat "$top/base-version"):" >&2
 		echo "#   $(patch_list | sed -n "${n}p" | xargs basename)" >&2
 		echo "#   $failed" >&2
 		echo "# the series must be rebased onto this base (git am's words: $top/am.log)" >&2
