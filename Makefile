@@ -7,29 +7,29 @@
 #                 fail if any outcome differs from its expectation
 #   make help     list the targets
 
-# The kernel base, a line of $(TS)/bases.tsv (its first unless BASE= names
+# The kernel base, a line of $(WB)/tree/bases.tsv (its first unless BASE= names
 # another): its source package, pinned version and series directory.
-BASE   ?= $(shell awk -F'\t' '!/^\#/ && NF { print $$1; exit }' tools-testing-selftests/bases.tsv)
-SERIES := $(shell awk -F'\t' -v b='$(BASE)' '!/^\#/ && $$1 == b { print $$5 }' tools-testing-selftests/bases.tsv)
+BASE   ?= $(shell awk -F'\t' '!/^\#/ && NF { print $$1; exit }' workbench/tree/bases.tsv)
+SERIES := $(shell awk -F'\t' -v b='$(BASE)' '!/^\#/ && $$1 == b { print $$5 }' workbench/tree/bases.tsv)
 B      := build
-TS     := tools-testing-selftests
+WB     := workbench
 TREE   := $(B)/linux
 OUT    := $(B)/out
 RES    := $(B)/results
 TIMES  := $(B)/timings.tsv
-STAGE  := $(TS)/stage.sh $(TIMES)
+STAGE  := $(WB)/stage.sh $(TIMES)
 
 # The kernel config: allnoconfig, the workbench's machine fragments, and the
 # series' own kselftest config files (build/out/config.{kvm,vhost}, written
 # from the series branch): every kernel, the base included, is built with
 # the same config, so that the code is the only difference between them.
 KSFT_CONFIGS := kvm vhost
-FRAGMENTS := $(TS)/config $(TS)/config.arm64 $(addprefix $(OUT)/config.,$(KSFT_CONFIGS))
+FRAGMENTS := $(WB)/build/config $(WB)/build/config.arm64 $(addprefix $(OUT)/config.,$(KSFT_CONFIGS))
 SELFTESTS := arch-arm64-kvm/tests.tsv drivers-vhost/tests.tsv
 TESTS     := $(SELFTESTS) Documentation/tests.tsv
 EXPECT    := arch-arm64-kvm/expectations.tsv drivers-vhost/expectations.tsv \
 	     Documentation/expectations.tsv
-PROFILES  := $(shell awk -F'\t' '!/^\#/ && NF { print $$1 }' $(TS)/profiles.tsv)
+PROFILES  := $(shell awk -F'\t' '!/^\#/ && NF { print $$1 }' $(WB)/boot/profiles.tsv)
 
 # The kernels, each a commit of $(TREE). Every test runs on the series and on
 # the kernel without the patch it tests, which its expectations name: the
@@ -61,22 +61,22 @@ export WB_RUN_START := $(shell date +%s)
 RUN_ID  := $(shell date -u +%Y-%m-%dT%H%MZ)-$(shell git rev-parse --short HEAD 2>/dev/null)
 HISTORY := history/runs/$(RUN_ID).md
 FORMAT  ?= compact
-REPORT   = $(TS)/matrix.py $(RES) $(TS)/profiles.tsv $(TIMES) --format $(FORMAT) \
+REPORT   = $(WB)/judge/matrix.py $(RES) $(WB)/boot/profiles.tsv $(TIMES) --format $(FORMAT) \
 	   --base "$(BASE) ($$(git -C $(TREE) log -1 --format=%s base 2>/dev/null | sed 's/^Linux \([^ ]*\) (Debian \(.*\))/\2 \1/'))"
 
 # make boots the profiles on the series kernel itself first and prints
 # their table; then those on variants of it that need kernels of their own
 # (the debug and no-jump-label configs), and the whole table again.
-MAIN_PROFILES    := $(shell awk -F'\t' '!/^\#/ && NF && $$6 == "-" { print $$1 }' $(TS)/profiles.tsv)
+MAIN_PROFILES    := $(shell awk -F'\t' '!/^\#/ && NF && $$6 == "-" { print $$1 }' $(WB)/boot/profiles.tsv)
 VARIANT_PROFILES := $(filter-out $(MAIN_PROFILES),$(PROFILES))
 
 all: kernel-series initramfs-series
 	@rm -f $(RES)/.before
-	@PROFILES="$(filter $(PROFILES),$(MAIN_PROFILES))" $(TS)/run-kernel.sh $(TREE) series \
+	@PROFILES="$(filter $(PROFILES),$(MAIN_PROFILES))" $(WB)/boot/run-kernel.sh $(TREE) series \
 		$(OUT) series $(RES) $(TIMES) $(FRAGMENTS)
 	@echo; echo 'First results (the profiles on the series kernel itself; the variants follow):'
 	-@$(REPORT) --only "$(filter $(PROFILES),$(MAIN_PROFILES))" -- $(EXPECT)
-	@$(if $(VARIANT_PROFILES),PROFILES="$(VARIANT_PROFILES)" $(TS)/run-kernel.sh $(TREE) series \
+	@$(if $(VARIANT_PROFILES),PROFILES="$(VARIANT_PROFILES)" $(WB)/boot/run-kernel.sh $(TREE) series \
 		$(OUT) series $(RES) $(TIMES) $(FRAGMENTS))
 	@$(REPORT) --only "$(PROFILES)" -- $(EXPECT)
 
@@ -92,7 +92,7 @@ help:
 	@echo '  make kernel     build the patched Image and uapi headers in $(OUT)/series'
 	@echo '  make kernel-K   the same for kernel K, one of: $(KERNELS)'
 	@echo '  make selftests  cross-build the tests of $(TESTS)'
-	@echo '  make run        boot every profile of $(TS)/profiles.tsv on the patched kernel'
+	@echo '  make run        boot every profile of $(WB)/boot/profiles.tsv on the patched kernel'
 	@echo '  make run-K      the same on kernel K, with the tests whose "before" it is'
 	@echo '  make one        the edit loop: build $(TREE) as it is (uncommitted edits'
 	@echo '                  included) and boot one profile with some tests, e.g.'
@@ -102,62 +102,62 @@ help:
 	@echo '  make report     print the last results again, booting nothing (FORMAT=compact,'
 	@echo '                  markdown or json)'
 	@echo '  make lint       checkpatch --strict on patches/ (exceptions with reasons in'
-	@echo '                  $(TS)/checkpatch-allow.tsv); build every prefix'
+	@echo '                  $(WB)/lint/checkpatch-allow.tsv); build every prefix'
 	@echo '                  of the series (Image, and the selftests it touches),'
-	@echo '                  running each part'"'"'s tests where it ends ($(TS)/parts.tsv);'
+	@echo '                  running each part'"'"'s tests where it ends ($(WB)/lint/parts.tsv);'
 	@echo '                  no new W=1 or sparse warning in the files it touches;'
 	@echo '                  no new coccicheck report, kernel-doc or Sphinx warning, or'
 	@echo '                  uapi header test failure in what it touches; the workbench'"'"'s'
-	@echo '                  own parsers pass their tests ($(TS)/test-parsers.py)'
+	@echo '                  own parsers pass their tests ($(WB)/judge/test-parsers.py)'
 	@echo '  make bench      benchmarks, not tests: boot the base and the series in turn'
-	@echo '                  BENCH_REPS times each on the fwb host ($(TS)/bench/benches.tsv)'
+	@echo '                  BENCH_REPS times each on the fwb host ($(WB)/bench/benches.tsv)'
 	@echo '                  and print their figures side by side, with ratios and noise;'
 	@echo '                  then the vhost ones on x86-64 kernels under this machine'"'"'s KVM'
-	@echo '                  ($(TS)/bench/profiles.tsv), skipped where /dev/kvm is not usable'
+	@echo '                  ($(WB)/bench/profiles.tsv), skipped where /dev/kvm is not usable'
 	@echo '  make clean      remove the kernels, tests and results (keeps the tree,'
 	@echo '                  the object directory and ccache)'
 	@echo 'Variables: JOBS=$(JOBS) (build parallelism), PROFILES="$(PROFILES)", BENCH_REPS=$(BENCH_REPS),'
 	@echo '           BENCH_X86=no (make bench without its x86-64 KVM part)'
 
 deps:
-	@$(STAGE) deps $(TS)/deps.sh
+	@$(STAGE) deps $(WB)/tree/deps.sh
 
 tree: deps
-	@$(STAGE) tree $(TS)/prepare-tree.sh $(TREE) $(SERIES) $(BASE)
+	@$(STAGE) tree $(WB)/tree/prepare-tree.sh $(TREE) $(SERIES) $(BASE)
 
 configs: tree
-	@$(TS)/kselftest-configs.sh $(TREE) series $(OUT) $(KSFT_CONFIGS)
+	@$(WB)/build/kselftest-configs.sh $(TREE) series $(OUT) $(KSFT_CONFIGS)
 
 patches: tree
-	@$(TS)/export-patches.sh $(TREE) $(SERIES)
+	@$(WB)/tree/export-patches.sh $(TREE) $(SERIES)
 
 kernel: kernel-series
 
 kernel-%: configs
-	@KBUILDS=$(OUT)/builds $(STAGE) kernel-$* $(TS)/build-kernel.sh $(TREE) "$(COMMIT_$*)" \
+	@KBUILDS=$(OUT)/builds $(STAGE) kernel-$* $(WB)/build/build-kernel.sh $(TREE) "$(COMMIT_$*)" \
 		$(OUT)/$* $(FRAGMENTS)
 
 $(B)/busybox/busybox: | deps
-	@$(STAGE) busybox $(TS)/fetch-busybox.sh $(B)/busybox
+	@$(STAGE) busybox $(WB)/tree/fetch-busybox.sh $(B)/busybox
 
 # Built once, from the series and against its uapi headers, and run on every
 # kernel: that is how a new test shows that it fails without its patch.
 selftests: kernel-series $(B)/busybox/busybox
 	@$(STAGE) selftests sh -c 'rm -rf $(OUT)/tests $(OUT)/tests.obj && \
-		$(TS)/build-selftests.sh $(TREE) $(OUT)/series $(OUT)/tests $(SELFTESTS) && \
-		$(TS)/build-guide-examples.sh $(OUT)/series $(OUT)/tests Documentation/*.md'
+		$(WB)/build/build-selftests.sh $(TREE) $(OUT)/series $(OUT)/tests $(SELFTESTS) && \
+		$(WB)/build/build-guide-examples.sh $(OUT)/series $(OUT)/tests Documentation/*.md'
 
 initramfs-%: selftests
-	@$(TS)/select-tests.py $* $(TS)/profiles.tsv $(TESTS) -- $(EXPECT) > $(OUT)/$*/tests.tsv
-	@$(TS)/select-tests.py --profiles $* $(TS)/profiles.tsv $(TESTS) -- $(EXPECT) > $(OUT)/$*/profiles
-	@$(TS)/mkinitramfs.sh $(B)/busybox/busybox $(OUT)/tests $(OUT)/$*/initramfs.cpio $(OUT)/$*/tests.tsv
+	@$(WB)/boot/select-tests.py $* $(WB)/boot/profiles.tsv $(TESTS) -- $(EXPECT) > $(OUT)/$*/tests.tsv
+	@$(WB)/boot/select-tests.py --profiles $* $(WB)/boot/profiles.tsv $(TESTS) -- $(EXPECT) > $(OUT)/$*/profiles
+	@$(WB)/boot/mkinitramfs.sh $(B)/busybox/busybox $(OUT)/tests $(OUT)/$*/initramfs.cpio $(OUT)/$*/tests.tsv
 
 run: run-series
 
 # A profile may boot a variant of the kernel with a config fragment of its
 # own (the last column of profiles.tsv); run-kernel.sh builds it.
 run-%: kernel-% initramfs-%
-	@PROFILES="$(PROFILES)" $(TS)/run-kernel.sh $(TREE) "$(COMMIT_$*)" $(OUT) $* $(RES) $(TIMES) $(FRAGMENTS)
+	@PROFILES="$(PROFILES)" $(WB)/boot/run-kernel.sh $(TREE) "$(COMMIT_$*)" $(OUT) $* $(RES) $(TIMES) $(FRAGMENTS)
 
 # The last results, judged as the run that made them judged them (with
 # the kernels before the series after make check), without booting
@@ -166,14 +166,14 @@ report:
 	@$(REPORT) $(if $(wildcard $(RES)/.before),--before) -- $(EXPECT)
 
 # Each check is a stage of its own, so that one failing does not hide the other.
-LINT = $(STAGE) lint-checkpatch $(TS)/lint-checkpatch.py $(TREE) patches \
-		$(TS)/checkpatch-allow.tsv; a=$$?; \
-	$(STAGE) lint-bisect $(TS)/bisect.sh $(TREE) $(FRAGMENTS); b=$$?; \
-	$(STAGE) lint-warnings $(TS)/lint-warnings.sh $(TREE) $(FRAGMENTS); c=$$?; \
-	$(STAGE) lint-cocci $(TS)/lint-cocci.sh $(TREE); d=$$?; \
-	$(STAGE) lint-docs $(TS)/lint-docs.sh $(TREE); e=$$?; \
-	$(STAGE) lint-uapi $(TS)/lint-uapi.sh $(TREE); f=$$?; \
-	$(STAGE) lint-parsers $(TS)/test-parsers.py; g=$$?; \
+LINT = $(STAGE) lint-checkpatch $(WB)/lint/lint-checkpatch.py $(TREE) $(SERIES) \
+		$(WB)/lint/checkpatch-allow.tsv; a=$$?; \
+	$(STAGE) lint-bisect $(WB)/lint/bisect.sh $(TREE) $(FRAGMENTS); b=$$?; \
+	$(STAGE) lint-warnings $(WB)/lint/lint-warnings.sh $(TREE) $(FRAGMENTS); c=$$?; \
+	$(STAGE) lint-cocci $(WB)/lint/lint-cocci.sh $(TREE); d=$$?; \
+	$(STAGE) lint-docs $(WB)/lint/lint-docs.sh $(TREE); e=$$?; \
+	$(STAGE) lint-uapi $(WB)/lint/lint-uapi.sh $(TREE); f=$$?; \
+	$(STAGE) lint-parsers $(WB)/judge/test-parsers.py; g=$$?; \
 	[ $$a -eq 0 ] && [ $$b -eq 0 ] && [ $$c -eq 0 ] && [ $$d -eq 0 ] && [ $$e -eq 0 ] && \
 	[ $$f -eq 0 ] && [ $$g -eq 0 ]
 
@@ -183,7 +183,7 @@ lint: configs $(B)/busybox/busybox
 # The lint checks are judged with the tests, in the summary line.
 check: run $(addprefix run-,$(filter-out series,$(KERNELS)))
 	-@$(LINT)
-	@$(TS)/stress-report.py $(RES) series | tee $(RES)/stress.md
+	@$(WB)/judge/stress-report.py $(RES) series | tee $(RES)/stress.md
 	@touch $(RES)/.before; mkdir -p $(dir $(HISTORY)); \
 	$(REPORT) --before --save $(HISTORY) --title "# make check of $(RUN_ID) on $$(nproc) CPUs" \
 		-- $(EXPECT); rc=$$?; \
@@ -196,22 +196,22 @@ T ?= *
 P ?= fwb
 one: configs $(B)/busybox/busybox
 	@commit=$(if $(K),"$(COMMIT_$(K))",$$(git -C $(TREE) stash create)); \
-	$(TS)/stage.sh $(B)/one/timings.tsv one-kernel $(TS)/build-kernel.sh $(TREE) "$${commit:-HEAD}" $(OUT)/one \
+	$(WB)/stage.sh $(B)/one/timings.tsv one-kernel $(WB)/build/build-kernel.sh $(TREE) "$${commit:-HEAD}" $(OUT)/one \
 		$(FRAGMENTS) && \
 	mkdir -p $(B)/one && cat $(SELFTESTS) > $(B)/one/tests-all.tsv && \
-	WB_HEADERS=$(OUT)/one $(TS)/stage.sh $(B)/one/timings.tsv one-run $(TS)/run-one.sh one $(P) \
+	WB_HEADERS=$(OUT)/one $(WB)/stage.sh $(B)/one/timings.tsv one-run $(WB)/boot/run-one.sh one $(P) \
 		$(B)/one/tests-all.tsv '$(T)'
 
 # What changed since the last posting (history/postings.tsv), as git
 # range-diff shows it; SINCE=<commit of this repository> for another.
 SINCE ?= $(shell awk -F'\t' '!/^\#/ && NF { c = $$2 } END { print c }' history/postings.tsv)
 range-diff: tree
-	@$(TS)/range-diff.sh $(TREE) $(SINCE)
+	@$(WB)/tree/range-diff.sh $(TREE) $(SINCE)
 
 BENCH_REPS ?= 3
 
 bench: configs kernel-series kernel-base $(B)/busybox/busybox
-	@$(STAGE) bench $(TS)/bench.sh $(B)/bench $(BENCH_REPS)
+	@$(STAGE) bench $(WB)/bench/bench.sh $(B)/bench $(BENCH_REPS)
 
 clean:
 	rm -rf $(addprefix $(OUT)/,$(KERNELS) $(addsuffix .*,$(KERNELS)) x86_64-base x86_64-series \

@@ -14,7 +14,7 @@
 #
 # Usage: export-patches.sh <tree> <patches-dir>
 set -euo pipefail
-ts=$(dirname "$(realpath "$0")")
+wb=$(dirname "$(dirname "$(realpath "$0")")")
 tree=$(realpath "$1")
 dest=$(realpath -m "$2")
 top=$(dirname "$tree")
@@ -34,7 +34,7 @@ git -C "$tree" -c core.abbrev=12 format-patch -q --cover-letter --cover-from-des
 	--base=base --zero-commit --no-signature \
 	-o "$tmp" base..series
 
-wt=$("$ts/lint-worktree.sh" "$tree" series)
+wt=$("$wb/lint/lint-worktree.sh" "$tree" series)
 addrs() {	# <patch> <get_maintainer.pl selection>...: one address a line
 	local p=$1
 	shift

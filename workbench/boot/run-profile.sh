@@ -19,9 +19,9 @@
 set -euo pipefail
 
 image=$1 initrd=$2 profile=$3 out=$4
-here=$(dirname "$(realpath "$0")")
+wb=$(dirname "$(dirname "$(realpath "$0")")")
 
-profiles=${WB_PROFILES:-$here/profiles.tsv}
+profiles=${WB_PROFILES:-$wb/boot/profiles.tsv}
 IFS=$'\t' read -r name cpu machine append tests _ < <(
 	awk -F'\t' -v p="$profile" '!/^#/ && $1 == p' "$profiles")
 [ "${name:-}" = "$profile" ] || { echo "run: no profile '$profile' in $profiles" >&2; exit 2; }
@@ -83,4 +83,4 @@ rm -f "$shown"
 if [ $status -eq 137 ]; then
 	echo "run: $profile: VM killed after ${limit}s" >> "$console"
 fi
-"$here/ktap.py" "$console" "$out/$profile.tsv" "$status"
+"$wb/judge/ktap.py" "$console" "$out/$profile.tsv" "$status"

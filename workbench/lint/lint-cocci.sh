@@ -21,9 +21,9 @@
 # under a key of the files' and scripts/coccinelle's git ids, so the base is
 # checked once and the series again only when a touched file changes.
 set -euo pipefail
-ts=$(dirname "$(realpath "$0")")
+wb=$(dirname "$(dirname "$(realpath "$0")")")
 # shellcheck source=lint-lib.sh
-. "$ts/lint-lib.sh"
+. "$wb/lint/lint-lib.sh"
 lint_start cocci "$1"
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 
@@ -38,7 +38,7 @@ reports() {	# <commit>: the reports, one a line, to $out/<commit>.raw
 		sha1sum | cut -d' ' -f1)
 	if lint_unchanged "$1" "$key"; then return; fi
 	rm -f "$out/$1".groups[01]
-	wt=$("$ts/lint-worktree.sh" "$tree" "$1")
+	wt=$("$wb/lint/lint-worktree.sh" "$tree" "$1")
 	# Two halves of about the same size (largest files first, dealt
 	# alternately), one file per group: groups are separated by empty lines.
 	for f in $files; do if [ -f "$wt/$f" ]; then echo "$(stat -c %s "$wt/$f") $wt/$f"; fi; done |

@@ -20,10 +20,10 @@
 # BENCH_X86=no leaves it out; BENCH_X86=tcg runs the x86-tcg profile
 # instead, whose figures are TCG's: a check of this path, not a benchmark.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 out=$(realpath -m "$1") reps=${2:-3} profile=${BENCH_PROFILE:-fwb}
-ts=tools-testing-selftests
-benches=$ts/bench/benches.tsv
+wb=workbench
+benches=$wb/bench/benches.tsv
 
 # Boot build/out/<prefix>{base,series}/Image in turn on <profile>, <reps>
 # times each, with <initramfs>; results in <dir>/<kernel>.<rep>. The arm64
@@ -35,7 +35,7 @@ boot_in_turn() {
 	for r in $(seq "$reps"); do
 		for k in base series; do
 			start=$(date +%s)
-			WB_TESTS='*' WB_TCG_THREAD=multi $ts/run-profile.sh \
+			WB_TESTS='*' WB_TCG_THREAD=multi $wb/boot/run-profile.sh \
 				"build/out/$prefix$k/Image" "$initrd" "$prof" "$dir/$k.$r" \
 				>/dev/null || true
 			echo "bench: $k run $r of $reps on $prof: $(( $(date +%s) - start )) s"
@@ -50,15 +50,15 @@ mkdir -p "$dest/bench" "$dest/vhost"
 # The KVM selftests that kvm-perf.sh runs, built as the tests are.
 printf 'kvm.demand_paging_test\t1\tkvm/demand_paging_test\n' \
 	> "$out/build.tsv"
-$ts/build-selftests.sh build/linux build/out/series "$dest" "$out/build.tsv"
+$wb/build/build-selftests.sh build/linux build/out/series "$dest" "$out/build.tsv"
 aarch64-linux-gnu-gcc -static -O2 -Wall -isystem build/out/series/usr/include \
-	-o "$dest/bench/kvm_fault_bench" $ts/bench/kvm_fault_bench.c
-$ts/bench/build-vhost-bench.sh "$dest"
-cp $ts/bench/kvm-perf.sh "$dest/bench/"
-$ts/mkinitramfs.sh build/busybox/busybox "$dest" "$out/initramfs.cpio" "$benches"
+	-o "$dest/bench/kvm_fault_bench" $wb/bench/kvm_fault_bench.c
+$wb/bench/build-vhost-bench.sh "$dest"
+cp $wb/bench/kvm-perf.sh "$dest/bench/"
+$wb/boot/mkinitramfs.sh build/busybox/busybox "$dest" "$out/initramfs.cpio" "$benches"
 
 boot_in_turn "$out" "" "$out/initramfs.cpio" "$profile"
-$ts/bench-report.py "$out" "$profile" "$reps" | tee "$out/report.txt"
+$wb/bench/bench-report.py "$out" "$profile" "$reps" | tee "$out/report.txt"
 
 x86=$out/x86
 rm -rf "$x86"
@@ -81,20 +81,20 @@ tcg)	x86_profile=x86-tcg ;;
 	fi ;;
 esac
 mkdir -p "$x86/tests/vhost"
-$ts/deps.sh qemu-system-x86
-$ts/fetch-busybox.sh build/busybox-amd64 amd64
+$wb/tree/deps.sh qemu-system-x86
+$wb/tree/fetch-busybox.sh build/busybox-amd64 amd64
 for k in base series; do
 	start=$(date +%s)
 	WB_ARCH=x86_64 KOBJ=build/out/obj.x86_64 KBUILDS=build/out/builds \
-		$ts/build-kernel.sh build/linux "$k" "build/out/x86_64-$k" \
-		$ts/config $ts/config.x86_64 build/out/config.vhost
+		$wb/build/build-kernel.sh build/linux "$k" "build/out/x86_64-$k" \
+		$wb/build/config $wb/build/config.x86_64 build/out/config.vhost
 	echo "bench: x86-64 $k kernel: $(( $(date +%s) - start )) s"
 done
-$ts/bench/build-vhost-bench.sh "$x86/tests" build/out/x86_64-series gcc
+$wb/bench/build-vhost-bench.sh "$x86/tests" build/out/x86_64-series gcc
 grep '^vhost\.bench\.' "$benches" > "$x86/benches.tsv"
-$ts/mkinitramfs.sh build/busybox-amd64/busybox "$x86/tests" "$x86/initramfs.cpio" \
+$wb/boot/mkinitramfs.sh build/busybox-amd64/busybox "$x86/tests" "$x86/initramfs.cpio" \
 	"$x86/benches.tsv"
-WB_PROFILES=$ts/bench/profiles.tsv boot_in_turn "$x86" x86_64- "$x86/initramfs.cpio" \
+WB_PROFILES=$wb/bench/profiles.tsv boot_in_turn "$x86" x86_64- "$x86/initramfs.cpio" \
 	"$x86_profile"
 echo
-$ts/bench-report.py "$x86" "$x86_profile" "$reps" | tee "$x86/report.txt"
+$wb/bench/bench-report.py "$x86" "$x86_profile" "$reps" | tee "$x86/report.txt"

@@ -16,4 +16,4 @@ mkdir -p "$out/vhost"
 $cc -static -O2 -Wall \
 	-isystem "$kernel/usr/include" -I "$sel" \
 	-o "$out/vhost/vhost_bench" \
-	tools-testing-selftests/bench/vhost_bench.c "$sel/vhost_util.c" -lpthread
+	workbench/bench/vhost_bench.c "$sel/vhost_util.c" -lpthread

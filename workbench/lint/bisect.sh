@@ -17,7 +17,7 @@
 # does not build, or whose part's tests do not pass, prints its subject and
 # what went wrong, and exits 1.
 set -euo pipefail
-ts=$(dirname "$(realpath "$0")")
+wb=$(dirname "$(dirname "$(realpath "$0")")")
 tree=$(realpath "$1")
 shift
 top=$(dirname "$tree")
@@ -25,7 +25,7 @@ out=$top/out/bisect
 log=$out/build.log
 mkdir -p "$out"
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$top")} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
-repo=$(dirname "$ts")
+repo=$(dirname "$wb")
 QUICK_PROFILE=fwb
 QUICK_KVM='kvm.set_memory_region_test,kvm.guest_print_test'
 QUICK_VHOST='vhost.vsock.*,vhost.net.*'
@@ -41,13 +41,13 @@ run_part() {	# <profile> <globs>
 		{ for (i = 1; i <= n; i++) if ($1 ~ "^" g[i] "$") { print; next } }' \
 		"$repo"/*/tests.tsv > "$part/tests.tsv"
 	[ -s "$part/tests.tsv" ] || { echo "no test matches '$2'"; return 1; }
-	"$ts/build-selftests.sh" "$top/src" "$out/kernel" "$part/tests" "$part/tests.tsv" \
+	"$wb/build/build-selftests.sh" "$top/src" "$out/kernel" "$part/tests" "$part/tests.tsv" \
 		> "$part/build.log" 2>&1 || { tail -n 20 "$part/build.log"; return 1; }
-	"$ts/mkinitramfs.sh" "$top/busybox/busybox" "$part/tests" "$part/initramfs.cpio" \
+	"$wb/boot/mkinitramfs.sh" "$top/busybox/busybox" "$part/tests" "$part/initramfs.cpio" \
 		"$part/tests.tsv"
-	"$ts/run-profile.sh" "$out/kernel/Image" "$part/initramfs.cpio" "$1" \
+	"$wb/boot/run-profile.sh" "$out/kernel/Image" "$part/initramfs.cpio" "$1" \
 		"$part/results" > "$part/run.log" 2>&1 || true
-	python3 - "$ts" "$part/results/$1.tsv" "$1" "$repo"/*/expectations.tsv <<-'EOF'
+	python3 - "$wb/judge" "$part/results/$1.tsv" "$1" "$repo"/*/expectations.tsv <<-'EOF'
 	import sys
 	sys.path.insert(0, sys.argv[1])
 	from matrix import expected, read_tsv
@@ -70,7 +70,7 @@ for sha in $shas; do
 	n=$((n + 1))
 	subj=$(git -C "$tree" log -1 --format=%s "$sha")
 	start=$(date +%s)
-	if ! "$ts/build-kernel.sh" "$tree" "$sha" "$out/kernel" "$@" > "$log" 2>&1; then
+	if ! "$wb/build/build-kernel.sh" "$tree" "$sha" "$out/kernel" "$@" > "$log" 2>&1; then
 		echo "bisect: prefix $n/$total does not build (kernel): $subj"
 		tail -n 20 "$log" | sed 's/^/    | /'
 		exit 1
@@ -80,7 +80,7 @@ for sha in $shas; do
 		[ -d "$top/src/tools/testing/selftests/$t" ] || continue
 		git -C "$tree" diff --quiet "$sha^" "$sha" -- \
 			"tools/testing/selftests/$t" include/uapi && continue
-		if ! "$ts/build-selftests.sh" --target "$top/src" "$out/kernel" \
+		if ! "$wb/build/build-selftests.sh" --target "$top/src" "$out/kernel" \
 			"$out/$t" "$t" > "$log" 2>&1; then
 			echo "bisect: prefix $n/$total does not build (selftests/$t): $subj"
 			grep -m 20 -E 'error|Error' "$log" | sed 's/^/    | /'
@@ -88,7 +88,7 @@ for sha in $shas; do
 		fi
 		built="$built, selftests/$t"
 	done
-	part=$(awk -F'\t' -v s="$subj" '!/^#/ && $1 == s { print $2 " " $3 }' "$ts/parts.tsv")
+	part=$(awk -F'\t' -v s="$subj" '!/^#/ && $1 == s { print $2 " " $3 }' "$wb/lint/parts.tsv")
 	if [ -z "$part" ]; then
 		quick=
 		git -C "$tree" diff --quiet "$sha^" "$sha" -- virt/kvm arch/arm64/kvm ||
@@ -110,7 +110,7 @@ for sha in $shas; do
 	fi
 	echo "bisect: $n/$total builds ($built, $(( $(date +%s) - start )) s): $subj"
 done
-missing=$(awk -F'\t' '!/^#/ && NF { print $1 }' "$ts/parts.tsv" |
+missing=$(awk -F'\t' '!/^#/ && NF { print $1 }' "$wb/lint/parts.tsv" |
 	  grep -vxF -f <(git -C "$tree" log --format=%s base..series) || true)
 if [ -n "$missing" ]; then
 	echo "bisect: parts.tsv names patches that the series does not have:"

@@ -16,7 +16,7 @@
 # time (default: the number of CPUs), the debug profiles first: each VM is
 # one host thread (single-threaded TCG, run-profile.sh).
 set -uo pipefail
-ts=$(dirname "$(realpath "$0")")
+wb=$(dirname "$(dirname "$(realpath "$0")")")
 tree=$1 commit=$2 out=$3 kernel=$4 res=$5 times=$6
 shift 6
 frags=("$@")
@@ -38,7 +38,7 @@ while IFS=$'\t' read -r -u 3 profile _ _ append _ config; do
 		suffix=${config##*config.}
 		variant=$kernel.$suffix
 		if ! KOBJ=$(dirname "$tree")/out/obj.$suffix KBUILDS=$out/builds \
-			"$ts/stage.sh" "$times" "kernel-$variant" "$ts/build-kernel.sh" \
+			"$wb/stage.sh" "$times" "kernel-$variant" "$wb/build/build-kernel.sh" \
 			"$tree" "$commit" "$out/$variant" "${frags[@]}" "$config"; then
 			echo "run: $variant does not build: $profile not booted"
 			continue
@@ -49,7 +49,7 @@ while IFS=$'\t' read -r -u 3 profile _ _ append _ config; do
 	# longest: they start first.
 	scale=$(echo "$append" | sed -n 's/.*wb\.timeout_scale=\([0-9]*\).*/\1/p')
 	boots+=("${scale:-1} $profile $image")
-done 3< <(grep -v '^#' "$ts/profiles.tsv" | grep .)
+done 3< <(grep -v '^#' "$wb/boot/profiles.tsv" | grep .)
 
 [ ${#boots[@]} -gt 0 ] || exit 0
 mapfile -t boots < <(printf '%s\n' "${boots[@]}" | sort -s -k1,1nr)
@@ -60,7 +60,7 @@ for boot in "${boots[@]}"; do
 		wait -n
 	done
 	rm -f "$res/$kernel/$profile".*
-	"$ts/stage.sh" "$times" "run-$kernel-$profile" "$ts/run-profile.sh" "$image" \
+	"$wb/stage.sh" "$times" "run-$kernel-$profile" "$wb/boot/run-profile.sh" "$image" \
 		"$out/$kernel/initramfs.cpio" "$profile" "$res/$kernel" &
 done
 wait

@@ -23,9 +23,9 @@
 # lint worktree (lint-worktree.sh); a tree's result is kept in
 # <tree>/../out/lint-docs under its git tree id, so the base is checked once.
 set -euo pipefail
-ts=$(dirname "$(realpath "$0")")
+wb=$(dirname "$(dirname "$(realpath "$0")")")
 # shellcheck source=lint-lib.sh
-. "$ts/lint-lib.sh"
+. "$wb/lint/lint-lib.sh"
 lint_start docs "$1"
 
 touched=$(git -C "$tree" diff --name-only --diff-filter=AM base series | grep -v '^tools/' || true)
@@ -41,7 +41,7 @@ check() {	# <commit>: warnings to $out/<commit>.kdoc and $out/<commit>.rst
 	local key wt
 	key="$(git -C "$tree" rev-parse "$1^{tree}") $dirs $(sphinx-build --version)"
 	if lint_unchanged "$1" "$key"; then return; fi
-	wt=$("$ts/lint-worktree.sh" "$tree" "$1")
+	wt=$("$wb/lint/lint-worktree.sh" "$tree" "$1")
 	for f in $srcs; do
 		[ -f "$wt/$f" ] && (cd "$wt" && scripts/kernel-doc -none -Wall "$f" 2>&1)
 	done | grep -iE '^[^ ]+:[0-9]+: (warning|error):' | sort > "$out/$1.kdoc" || true

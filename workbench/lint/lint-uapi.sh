@@ -23,9 +23,9 @@
 # Checked in the lint worktree (lint-worktree.sh); a tree's result is kept
 # in <tree>/../out/lint-uapi under its git tree id.
 set -euo pipefail
-ts=$(dirname "$(realpath "$0")")
+wb=$(dirname "$(dirname "$(realpath "$0")")")
 # shellcheck source=lint-lib.sh
-. "$ts/lint-lib.sh"
+. "$wb/lint/lint-lib.sh"
 lint_start uapi "$1"
 obj=$out/obj
 mkdir -p "$obj"
@@ -50,7 +50,7 @@ check() {	# <commit>: reports to $out/<commit>.txt
 	local key wt h rc=0
 	key="$(git -C "$tree" rev-parse "$1^{tree}") $($cc --version | head -n 1)"
 	if lint_unchanged "$1" "$key"; then return; fi
-	wt=$("$ts/lint-worktree.sh" "$tree" "$1")
+	wt=$("$wb/lint/lint-worktree.sh" "$tree" "$1")
 	make -s -C "$wt" O="$obj" KCONFIG_ALLCONFIG="$out/allno.config" allnoconfig > "$out/$1.log" 2>&1
 	grep -q '^CONFIG_UAPI_HEADER_TEST=y' "$obj/.config" ||
 		{ echo "uapi: CONFIG_UAPI_HEADER_TEST is off ($cc cannot link? libc6-dev-arm64-cross)"; exit 1; }

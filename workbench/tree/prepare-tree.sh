@@ -15,14 +15,14 @@
 # away silently.
 set -euo pipefail
 
-here=$(dirname "$(realpath "$0")")
+wb=$(dirname "$(dirname "$(realpath "$0")")")
 tree=$(realpath -m "$1")
 patches=$(realpath "$2")
 top=$(dirname "$tree")
 stamp=$top/series.stamp
 IFS=$'\t' read -r BASE PKG PIN SOURCE _ < <(awk -F'\t' -v b="${3:-}" \
-	'!/^#/ && NF && (b == "" || $1 == b) { print; exit }' "$here/bases.tsv")
-[ -n "${PKG:-}" ] || { echo "tree: no base '${3:-}' in $here/bases.tsv" >&2; exit 1; }
+	'!/^#/ && NF && (b == "" || $1 == b) { print; exit }' "$wb/tree/bases.tsv")
+[ -n "${PKG:-}" ] || { echo "tree: no base '${3:-}' in $wb/tree/bases.tsv" >&2; exit 1; }
 export GIT_AUTHOR_NAME="Debian $PKG" GIT_AUTHOR_EMAIL="nobody@localhost"
 export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
 

@@ -11,7 +11,7 @@ busybox=$(realpath "$1")
 tests=$(realpath "$2")
 out=$(realpath -m "$3")
 shift 3
-here=$(dirname "$(realpath "$0")")
+wb=$(dirname "$(dirname "$(realpath "$0")")")
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -21,7 +21,7 @@ for applet in sh mount ip sed grep cat echo printf timeout dmesg poweroff uname 
 	      ls sleep mkdir rm cp ln true false env head tail wc; do
 	ln -sf busybox "$root/bin/$applet"
 done
-cp "$here/init" "$root/init"
+cp "$wb/boot/init" "$root/init"
 chmod +x "$root/init"
 cp -a "$tests/." "$root/tests/"
 grep -hv '^#' "$@" | grep . > "$root/tests/list"

@@ -10,7 +10,7 @@
 # those in files the series touches (the .c files and the headers) count:
 # kbuild may compile other files on the way.
 set -euo pipefail
-ts=$(dirname "$(realpath "$0")")
+wb=$(dirname "$(dirname "$(realpath "$0")")")
 tree=$(realpath "$1")
 shift
 top=$(dirname "$tree")
@@ -26,7 +26,7 @@ files=$(echo "$touched" | grep '\.c$' || true)
 warnings() {	# <kernel> <commit>
 	# Without its stamp the build checks <commit> out in any case.
 	rm -f "$out/$1/stamp"
-	"$ts/build-kernel.sh" "$tree" "$2" "$out/$1" "${frags[@]}" > "$out/$1.build.log" 2>&1 ||
+	"$wb/build/build-kernel.sh" "$tree" "$2" "$out/$1" "${frags[@]}" > "$out/$1.build.log" 2>&1 ||
 		{ echo "warnings: the $1 kernel does not build"; tail -n 20 "$out/$1.build.log"; exit 1; }
 	: > "$out/$1.txt"
 	for f in $files; do

@@ -7,18 +7,18 @@
 # <kernel> is one of the Makefile's KERNELS (series, base, before-kvm) that
 # 'make kernel-<kernel>' built, or 'one' ('make one'). The tests are built
 # against the series' uapi headers, or WB_HEADERS=<kernel-dir>'s. Example:
-#   tools-testing-selftests/run-one.sh base fwb drivers-vhost/tests.tsv 'vhost.net.*'
+#   workbench/boot/run-one.sh base fwb drivers-vhost/tests.tsv 'vhost.net.*'
 # The harness of 6.12 runs one case with '-r fixture.test' ('-T' excludes).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 kernel=$1 profile=$2 tests=$3 glob=${4:-*}
 tmp=build/one/$kernel
 rm -rf "$tmp" "$tmp.obj"
 mkdir -p "$tmp"
 awk -F'\t' -v g="$glob" 'BEGIN { gsub(/\./, "\\.", g); gsub(/\*/, ".*", g); g = "^" g "$" }
 	/^#/ || !NF || $1 ~ g' "$tests" > "$tmp/tests.tsv"
-tools-testing-selftests/build-selftests.sh build/linux "${WB_HEADERS:-build/out/series}" "$tmp/tests" "$tmp/tests.tsv"
-tools-testing-selftests/mkinitramfs.sh build/busybox/busybox "$tmp/tests" "$tmp/initramfs.cpio" "$tmp/tests.tsv"
-tools-testing-selftests/run-profile.sh "build/out/$kernel/Image" "$tmp/initramfs.cpio" "$profile" "$tmp/results" || true
+workbench/build/build-selftests.sh build/linux "${WB_HEADERS:-build/out/series}" "$tmp/tests" "$tmp/tests.tsv"
+workbench/boot/mkinitramfs.sh build/busybox/busybox "$tmp/tests" "$tmp/initramfs.cpio" "$tmp/tests.tsv"
+workbench/boot/run-profile.sh "build/out/$kernel/Image" "$tmp/initramfs.cpio" "$profile" "$tmp/results" || true
 column -t -s $'\t' "$tmp/results/$profile.tsv"
 echo "console: $tmp/results/$profile.console"
