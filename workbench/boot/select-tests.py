@@ -5,15 +5,17 @@ Usage: select-tests.py [--profiles] <kernel> <profiles.tsv> <tests.tsv>... -- <e
 
 The series runs every test. Another kernel runs the tests whose
 expectations name it as their "before" kernel on some profile that runs it
-(the base unless a line names another; see matrix.py): a test is run on the kernel
+(the base unless a line names another; see ../judge/matrix.py): a test is run on the kernel
 without the patch it tests, and nowhere else. With --profiles, print
 instead the profiles on which the kernel runs at least one test: the
 others need not boot it.
 """
 import fnmatch
+import os
 import sys
 
-from matrix import expected, read_tsv
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'judge'))
+from matrix import expected, read_tsv  # noqa: E402
 
 
 def main():
