@@ -150,7 +150,8 @@ selftests: kernel-series $(B)/busybox/busybox
 initramfs-%: selftests
 	@$(WB)/boot/select-tests.py $* $(WB)/boot/profiles.tsv $(TESTS) -- $(EXPECT) > $(OUT)/$*/tests.tsv
 	@$(WB)/boot/select-tests.py --profiles $* $(WB)/boot/profiles.tsv $(TESTS) -- $(EXPECT) > $(OUT)/$*/profiles
-	@$(WB)/boot/mkinitramfs.sh $(B)/busybox/busybox $(OUT)/tests $(OUT)/$*/initramfs.cpio $(OUT)/$*/tests.tsv
+	@WB_CASES="$(SELFTESTS)" $(WB)/boot/mkinitramfs.sh $(B)/busybox/busybox $(OUT)/tests $(OUT)/$*/initramfs.cpio \
+		$(OUT)/$*/tests.tsv
 
 run: run-series
 

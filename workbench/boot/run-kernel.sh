@@ -25,6 +25,7 @@ frags=("$@")
 mkdir -p "$res/$kernel"
 
 boots=()
+declare -A built
 while IFS=$'\t' read -r -u 3 profile _ _ append _ config; do
 	if [ -n "${PROFILES:-}" ] && [[ " $PROFILES " != *" $profile "* ]]; then
 		continue
@@ -37,9 +38,16 @@ while IFS=$'\t' read -r -u 3 profile _ _ append _ config; do
 	if [ "${config:--}" != - ]; then
 		suffix=${config##*config.}
 		variant=$kernel.$suffix
-		if ! KOBJ=$(dirname "$tree")/out/obj.$suffix KBUILDS=$out/builds \
-			"$wb/stage.sh" "$times" "kernel-$variant" "$wb/build/build-kernel.sh" \
-			"$tree" "$commit" "$out/$variant" "${frags[@]}" "$config"; then
+		# Built once per run: a second profile on the same variant
+		# would record a second, empty build stage over the first.
+		if [ -z "${built[$variant]:-}" ]; then
+			built[$variant]=ok
+			KOBJ=$(dirname "$tree")/out/obj.$suffix KBUILDS=$out/builds \
+				"$wb/stage.sh" "$times" "kernel-$variant" "$wb/build/build-kernel.sh" \
+				"$tree" "$commit" "$out/$variant" "${frags[@]}" "$config" ||
+				built[$variant]=failed
+		fi
+		if [ "${built[$variant]}" != ok ]; then
 			echo "run: $variant does not build: $profile not booted"
 			continue
 		fi

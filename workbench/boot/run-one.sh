@@ -8,7 +8,8 @@
 # 'make kernel-<kernel>' built, or 'one' ('make one'). The tests are built
 # against the series' uapi headers, or WB_HEADERS=<kernel-dir>'s. Example:
 #   workbench/boot/run-one.sh base fwb drivers-vhost/tests.tsv 'vhost.net.*'
-# The harness of 6.12 runs one case with '-r fixture.test' ('-T' excludes).
+# A glob that selects some of a binary's cases runs those (run_kselftest.sh
+# with KSELFTEST_<BINARY>_ARGS="-r fixture.case ...").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 kernel=$1 profile=$2 tests=$3 glob=${4:-*}
@@ -18,7 +19,7 @@ mkdir -p "$tmp"
 awk -F'\t' -v g="$glob" 'BEGIN { gsub(/\./, "\\.", g); gsub(/\*/, ".*", g); g = "^" g "$" }
 	/^#/ || !NF || $1 ~ g' "$tests" > "$tmp/tests.tsv"
 workbench/build/build-selftests.sh build/linux "${WB_HEADERS:-build/out/series}" "$tmp/tests" "$tmp/tests.tsv"
-workbench/boot/mkinitramfs.sh build/busybox/busybox "$tmp/tests" "$tmp/initramfs.cpio" "$tmp/tests.tsv"
+WB_CASES="$tests" workbench/boot/mkinitramfs.sh build/busybox/busybox "$tmp/tests" "$tmp/initramfs.cpio" "$tmp/tests.tsv"
 workbench/boot/run-profile.sh "build/out/$kernel/Image" "$tmp/initramfs.cpio" "$profile" "$tmp/results" || true
 column -t -s $'\t' "$tmp/results/$profile.tsv"
 echo "console: $tmp/results/$profile.console"

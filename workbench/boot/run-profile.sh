@@ -12,9 +12,10 @@
 # a vCPU now and then goes on running a static key's branch after another
 # one has patched it, and KVM's preempt notifiers hang off such a key (README,
 # Reliability). WB_TCG_THREAD=multi, as bench.sh sets it, keeps one host
-# thread per vCPU.
-# Writes <results-dir>/<profile>.console (the whole serial console) and
-# <results-dir>/<profile>.tsv (see ktap.py). The VM gets the sum of its tests'
+# thread per vCPU. WB_ICOUNT (bench.sh) runs the VM with -icount.
+# Writes <results-dir>/<profile>.console (the whole serial console),
+# <results-dir>/<profile>.tsv (see ktap.py) and <profile>.ksft (the
+# initramfs' kselftest list, which maps the runner's results to test names). The VM gets the sum of its tests'
 # timeouts plus a boot allowance; a VM that hangs is killed and its run fails.
 set -euo pipefail
 
@@ -27,7 +28,10 @@ IFS=$'\t' read -r name cpu machine append tests _ < <(
 [ "${name:-}" = "$profile" ] || { echo "run: no profile '$profile' in $profiles" >&2; exit 2; }
 case $machine in
 virt*)	qemu=qemu-system-aarch64 tty=ttyAMA0
-	accel=(-accel "tcg,thread=${WB_TCG_THREAD:-single}") ;;
+	accel=(-accel "tcg,thread=${WB_TCG_THREAD:-single}")
+	# WB_ICOUNT=<options> (bench.sh): QEMU's -icount, the emulated clock
+	# counting executed instructions instead of following the host's.
+	[ -z "${WB_ICOUNT:-}" ] || accel=(-accel tcg,thread=single -icount "$WB_ICOUNT") ;;
 q35*)	qemu=qemu-system-x86_64 tty=ttyS0 accel=() ;;
 *)	echo "run: $profile: machine '$machine' is neither virt nor q35" >&2; exit 2 ;;
 esac
@@ -36,9 +40,12 @@ tests=${WB_TESTS:-$tests}
 
 # The initramfs lists every test; the profile's glob goes on the command line.
 scale=$(echo "$append" | sed -n 's/.*wb\.timeout_scale=\([0-9]*\).*/\1/p')
-limit=$(awk -F'\t' -v k="${scale:-1}" '{ s += $2 } END { print s * k + 180 }' \
-	< <(cpio -i --to-stdout tests/list < "$initrd" 2>/dev/null))
+# Its limit: every test's timeout (a kselftest binary's once) plus 180 s.
 mkdir -p "$out"
+cpio -i --to-stdout tests/ksft < "$initrd" > "$out/$profile.ksft" 2>/dev/null || true
+limit=$( { cpio -i --to-stdout tests/list < "$initrd" 2>/dev/null | cut -f2
+	   sort -u -t$'\t' -k2,2 "$out/$profile.ksft" | cut -f5; } |
+	awk -v k="${scale:-1}" '{ s += $1 } END { print s * k + 180 }')
 console=$out/$profile.console
 : > "$console"
 timeout -s KILL "$limit" $qemu "${accel[@]}" \
@@ -57,7 +64,7 @@ show_results() {
 	n=$(wc -l < "$console") from=$(cat "$shown")
 	[ "$n" -gt "$from" ] || return 0
 	sed -n "$((from + 1)),${n}p" "$console" | tr -d '\r' |
-		grep -E '^(not )?ok [0-9]+ ' | sed "s/^/    $(date +%T) $profile: /" || true
+		grep -E '^(# )?(not )?ok [0-9]+ ' | sed "s/^/    $(date +%T) $profile: /" || true
 	echo "$n" > "$shown"
 }
 ( while sleep 3; do show_results; done ) &
@@ -83,4 +90,4 @@ rm -f "$shown"
 if [ $status -eq 137 ]; then
 	echo "run: $profile: VM killed after ${limit}s" >> "$console"
 fi
-"$wb/judge/ktap.py" "$console" "$out/$profile.tsv" "$status"
+"$wb/judge/ktap.py" "$console" "$out/$profile.tsv" "$status" "$out/$profile.ksft"

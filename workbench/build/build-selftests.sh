@@ -1,17 +1,23 @@
 #!/bin/bash
-# Cross-build the selftests for arm64, static, against a kernel's installed
-# uapi headers.
+# Cross-build and install the kselftests for arm64, static, against a
+# kernel's installed uapi headers, as kernel CI does.
 #
 # Usage: build-selftests.sh <source-tree> <kernel-dir> <dest> <tests.tsv>...
 #        build-selftests.sh --target <source-tree> <kernel-dir> <obj-dir> <target>
 #
+# The first form runs the tree's kselftest 'install' target for the
+# collections that the kselftest lines of the tests.tsv files name
+# (name<TAB>collection:binary<TAB>case<TAB>args): <dest> gets
+# run_kselftest.sh, kselftest-list.txt, kselftest/ and one directory per
+# collection with its binaries and settings. Binaries that no line names are
+# then removed to keep the initramfs small (46 MiB for kvm and vhost whole,
+# static): run_kselftest.sh runs only what -t names, and reports a named
+# binary that is missing as a failure, so this cannot hide a test.
+# The workbench builds them once, from the series and with its headers, and
+# runs them on every kernel, as kselftest runs a newer tree's tests on older
+# kernels.
 # The second form builds the whole <target> (kvm, vhost...) in <obj-dir>, as
 # 'make lint' does for every prefix of the series.
-# Builds what the tests.tsv commands name: <target>/<prog> from
-# tools/testing/selftests/<target>, with <kernel-dir>/usr/include. Binaries
-# land in <dest>/<target>/<prog>. The workbench builds them once, from the
-# series and with its headers, and runs them on every kernel, as kselftest
-# runs a newer tree's tests on older kernels.
 set -euo pipefail
 
 whole=
@@ -31,14 +37,19 @@ if [ -n "$whole" ]; then
 	exec "${mk[@]}" -C "$1" OUTPUT="$dest"
 fi
 
-mkdir -p "$dest"
-for target in $(grep -hv '^#' "$@" | awk -F'\t' 'NF { split($3, c, " "); split(c[1], p, "/"); print p[1] }' | sort -u); do
-	progs=$(grep -hv '^#' "$@" | awk -F'\t' -v t="$target" \
-		'NF { split($3, c, " "); if (index(c[1], t "/") == 1) print substr(c[1], length(t) + 2) }' | sort -u)
-	obj=$dest.obj/$target
-	mkdir -p "$obj"
-	"${mk[@]}" -C "$target" OUTPUT="$obj" $(printf "$obj/%s " $progs) >/dev/null
-	for p in $progs; do
-		install -D "$obj/$p" "$dest/$target/$p"
+# The kselftest lines: four fields, the second collection:binary.
+ksft=$(grep -hv '^#' "$@" | awk -F'\t' 'NF == 4 && $2 ~ /:/ { print $2 }' | sort -u)
+[ -n "$ksft" ] || exit 0
+targets=$(echo "$ksft" | cut -d: -f1 | sort -u | tr '\n' ' ')
+rm -rf "$dest"
+mkdir -p "$dest" "$dest.obj"
+"${mk[@]}" O="$dest.obj" TARGETS="$targets" INSTALL_PATH="$dest" install >/dev/null
+for t in $targets; do
+	for f in "$dest/$t"/*; do
+		[ -f "$f" ] && [ -x "$f" ] || continue
+		echo "$ksft" | grep -qxF "$t:$(basename "$f")" || rm -f "$f"
 	done
+done
+for b in $ksft; do
+	[ -x "$dest/${b%%:*}/${b#*:}" ] || { echo "selftests: $b: not installed" >&2; exit 1; }
 done

@@ -3,11 +3,13 @@
 
 Usage: test-parsers.py (run by make check as the stage lint-parsers)
 
-ktap.py reads consoles recorded by run-profile.sh (testdata/): one of the
-series on fwb (passes and skips, the kernel log echoed after the tests),
-one of v5's kernel under lockdown (a failure), and variants of the first
-made here: cut short as if the kernel had died, with a splat, with a
-kernel that never reached the init. matrix.py judges small results
+ktap.py reads consoles recorded by run-profile.sh (testdata/, with the
+kselftest list of their initramfs, series.ksft): one of the series on fwb
+(run_kselftest.sh's results, passes and skips, the kernel log echoed after
+the tests), one of v5's kernel under lockdown (a failing harness case), and
+variants of the first made here: a binary that times out after its cases,
+a case the list does not name, cut short as if the kernel had died, with a
+splat, with a kernel that never reached the init. matrix.py judges small results
 directories against expectations: every way a cell can be right or wrong
 is counted the way its docstring says.
 """
@@ -21,13 +23,21 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, 'testdata')
 
 
-def ktap(console_text, status=0):
-    """ktap.py's results for a console: {test: (outcome, note)}."""
+def ktap(console_text, status=0, ksft=None):
+    """ktap.py's results for a console: {test: (outcome, note)}.
+
+    @ksft is the kselftest list that maps the runner's results to names:
+    the one recorded with the consoles unless given."""
+    if ksft is None:
+        ksft = recorded('series.ksft')
     with tempfile.TemporaryDirectory() as d:
         con, out = os.path.join(d, 'c.console'), os.path.join(d, 'c.tsv')
+        lst = os.path.join(d, 'c.ksft')
         with open(con, 'w') as f:
             f.write(console_text)
-        subprocess.run([os.path.join(HERE, 'ktap.py'), con, out, str(status)],
+        with open(lst, 'w') as f:
+            f.write(ksft)
+        subprocess.run([os.path.join(HERE, 'ktap.py'), con, out, str(status), lst],
                        check=True, stderr=subprocess.DEVNULL)
         with open(out) as f:
             rows = [l.rstrip('\n').split('\t') for l in f]
@@ -42,31 +52,60 @@ def recorded(name):
 class Ktap(unittest.TestCase):
     def test_series_fwb(self):
         r = ktap(recorded('series-fwb.console'))
-        self.assertEqual(len(r), 21 + 2)
+        # 28 KVM (7 binaries judged whole, 21 harness cases), 22 vhost cases.
+        self.assertEqual(len(r), 50 + 2)
+        self.assertEqual(r['kvm.set_memory_region_test'][0], 'pass')
         self.assertEqual(r['kvm.cacheable_pfnmap.cap_reports_fwb'][0], 'pass')
         self.assertEqual(r['kvm.cacheable_pfnmap.dev_refused_under_lockdown'][0], 'skip')
+        self.assertIn('not locked down', r['kvm.cacheable_pfnmap.dev_refused_under_lockdown'][1])
         self.assertEqual(r['kvm.cacheable_pfnmap.stress.kill_vmm_at_random_points'][0], 'pass')
+        self.assertEqual(r['vhost.stress.net.killed_vmm_next_one_works'][0], 'pass')
         self.assertEqual(r['@complete'][0], 'pass')
         self.assertEqual(r['@no-splat'][0], 'pass')
 
     def test_failure(self):
         r = ktap(recorded('v5-lockdown.console'))
         self.assertEqual(r['kvm.cacheable_pfnmap.dev_needs_cap_sys_rawio'][0], 'skip')
-        self.assertEqual(r['kvm.cacheable_pfnmap.dev_refused_under_lockdown'],
-                         ('fail', 'exit status 1'))
+        self.assertEqual(r['kvm.cacheable_pfnmap.dev_refused_under_lockdown'][0], 'fail')
         self.assertEqual(r['@complete'][0], 'pass')
 
-    def test_nested_results_are_not_the_runs(self):
-        # The harness's own "ok 1 pfnmap.x" lines are indented by "# ".
+    def test_every_case_has_its_name(self):
+        # Every nested result maps to a name of the list; the nested
+        # results of binaries judged whole are not results of their own.
         r = ktap(recorded('series-fwb.console'))
-        self.assertFalse(any(t.startswith('pfnmap.') for t in r))
+        self.assertFalse([t for t in r if ':' in t])
+
+    def test_unlisted_case_keeps_its_binary(self):
+        ksft = ''.join(l for l in recorded('series.ksft').splitlines(True)
+                       if 'pfnmap.exec_needs_dic' not in l)
+        r = ktap(recorded('series-fwb.console'), ksft=ksft)
+        self.assertNotIn('kvm.cacheable_pfnmap.exec_needs_dic', r)
+        self.assertEqual(r['kvm:cacheable_pfnmap_test.pfnmap.exec_needs_dic'][0], 'pass')
+
+    def test_binary_that_fails_after_its_cases(self):
+        text = recorded('series-fwb.console').replace(
+            'ok 8 selftests: kvm: cacheable_pfnmap_test',
+            'not ok 8 selftests: kvm: cacheable_pfnmap_test # TIMEOUT 120 seconds')
+        r = ktap(text)
+        self.assertEqual(r['kvm.cacheable_pfnmap.cap_reports_fwb'][0], 'fail')
+        self.assertIn('TIMEOUT', r['kvm.cacheable_pfnmap.cap_reports_fwb'][1])
+        self.assertEqual(r['kvm.cacheable_pfnmap.stress.random_memslot_ops'][0], 'pass')
+
+    def test_binary_judged_whole(self):
+        text = recorded('series-fwb.console').replace(
+            'ok 5 selftests: kvm: page_fault_test',
+            'not ok 5 selftests: kvm: page_fault_test # exit=1')
+        r = ktap(text)
+        self.assertEqual(r['kvm.page_fault_test'], ('fail', 'exit=1'))
+        self.assertEqual(r['kvm.set_memory_region_test'][0], 'pass')
 
     def test_cut_short(self):
         lines = recorded('series-fwb.console').split('\n')
-        cut = next(i for i, l in enumerate(lines) if l.startswith('ok 10 '))
+        cut = next(i for i, l in enumerate(lines) if l.startswith('ok 5 selftests: kvm:'))
         r = ktap('\n'.join(lines[:cut + 1]) + '\n', status=137)
         self.assertEqual(r['@complete'][0], 'fail')
         self.assertIn('VM status 137', r['@complete'][1])
+        self.assertEqual(r['kvm.page_fault_test'][0], 'pass')
         self.assertNotIn('kvm.cacheable_pfnmap.exec_needs_dic', r)
 
     def test_no_init(self):

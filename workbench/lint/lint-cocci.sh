@@ -36,7 +36,7 @@ reports() {	# <commit>: the reports, one a line, to $out/<commit>.raw
 	local key wt
 	key=$( { echo "$spatch_version"; git -C "$tree" ls-tree -r "$1" -- $touched scripts/coccinelle; } |
 		sha1sum | cut -d' ' -f1)
-	if lint_unchanged "$1" "$key"; then return; fi
+	if lint_unchanged "$1" "$key" "$1.raw"; then return; fi
 	rm -f "$out/$1".groups[01]
 	wt=$("$wb/lint/lint-worktree.sh" "$tree" "$1")
 	# Two halves of about the same size (largest files first, dealt
@@ -59,7 +59,7 @@ reports() {	# <commit>: the reports, one a line, to $out/<commit>.raw
 		exit 1
 	fi
 	cat "$out/$1".log[01] | grep "^$wt/" | sed "s|^$wt/||" | sort > "$out/$1.raw" || true
-	echo "$key" > "$out/$1.key"
+	lint_done "$1" "$key" "$1.raw"
 }
 reports base
 reports series

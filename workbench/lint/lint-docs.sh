@@ -40,7 +40,7 @@ top_level=$(echo "$rsts" | grep -E '^Documentation/[^/]*$' || true)
 check() {	# <commit>: warnings to $out/<commit>.kdoc and $out/<commit>.rst
 	local key wt
 	key="$(git -C "$tree" rev-parse "$1^{tree}") $dirs $(sphinx-build --version)"
-	if lint_unchanged "$1" "$key"; then return; fi
+	if lint_unchanged "$1" "$key" "$1.kdoc" "$1.rst"; then return; fi
 	wt=$("$wb/lint/lint-worktree.sh" "$tree" "$1")
 	for f in $srcs; do
 		[ -f "$wt/$f" ] && (cd "$wt" && scripts/kernel-doc -none -Wall "$f" 2>&1)
@@ -53,7 +53,7 @@ check() {	# <commit>: warnings to $out/<commit>.kdoc and $out/<commit>.rst
 		grep -E '(WARNING|ERROR|SEVERE|CRITICAL):' "$out/$1.sphinx.log" |
 			sed "s|^$wt/||" | sort > "$out/$1.rst" || true
 	fi
-	echo "$key" > "$out/$1.key"
+	lint_done "$1" "$key" "$1.kdoc" "$1.rst"
 }
 check base
 check series

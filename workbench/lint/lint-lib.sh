@@ -7,27 +7,64 @@
 # <top>/lint.lock (flock, on file descriptor 9, held until the script ends):
 # one user of the lint worktree (lint-worktree.sh) at a time ('make patches'
 # may run while 'make lint' does).
+# The results also go to a cache outside the clone, next to ccache's
+# (WB_LINT_CACHE, default ~/.cache/kernel-workbench/lint-<name>), under a
+# hash of everything they depend on, so that another clone of the same
+# series (CI's, after a session) takes them instead of computing them
+# again. The hash covers the key each check gives (the git ids of what it
+# reads and its tools' versions) and the scripts of the check themselves:
+# a result is only ever taken for the same inputs.
 lint_start() {
 	tree=$(realpath "$2")
 	top=$(dirname "$tree")
 	out=$top/out/lint-$1
 	lint_name=$1
+	lint_cache=${WB_LINT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kernel-workbench}/lint-$1
+	lint_scripts=$(cat "$0" "${BASH_SOURCE[0]}" "$(dirname "${BASH_SOURCE[0]}")/lint-worktree.sh" |
+		sha1sum | cut -d' ' -f1)
 	exec 9> "$top/lint.lock"
 	flock 9
-	mkdir -p "$out"
+	mkdir -p "$out" "$lint_cache"
 }
 
-# lint_unchanged <commit> <key>: whether the result kept in <out> for
-# <commit> was made under <key> (the git ids and tool versions it depends
-# on, in <out>/<commit>.key); if so, says that <commit> is unchanged since
-# the last run, if not, removes that key until the result is made again.
+lint_hash() {	# <commit> <key>
+	echo "$1 $2 $lint_scripts" | sha1sum | cut -d' ' -f1
+}
+
+# lint_unchanged <commit> <key> <result>...: whether the results <result>...
+# (files of <out>) for <commit> were made under <key> (the git ids and tool
+# versions they depend on), in <out> by the last run or in the cache by any
+# clone; if so, says so and puts them in <out>; if not, removes <out>'s
+# key until the results are made again (lint_done).
 lint_unchanged() {
-	if [ "$(cat "$out/$1.key" 2>/dev/null)" = "$2" ]; then
-		echo "$lint_name: $1: unchanged since the last run"
+	local c=$1 key=$2 f h
+	shift 2
+	if [ "$(cat "$out/$c.key" 2>/dev/null)" = "$key $lint_scripts" ]; then
+		echo "$lint_name: $c: unchanged since the last run"
 		return 0
 	fi
-	rm -f "$out/$1.key"
-	return 1
+	rm -f "$out/$c.key"
+	h=$lint_cache/$(lint_hash "$c" "$key")
+	[ -d "$h" ] || return 1
+	for f in "$@"; do
+		cp "$h/$f" "$out/$f" || return 1
+	done
+	echo "$key $lint_scripts" > "$out/$c.key"
+	echo "$lint_name: $c: the same inputs as a result in $lint_cache: taken from there"
+	return 0
+}
+
+# lint_done <commit> <key> <result>...: the results of <commit> are made:
+# record their key in <out>, and keep them in the cache.
+lint_done() {
+	local c=$1 key=$2 h tmp
+	shift 2
+	echo "$key $lint_scripts" > "$out/$c.key"
+	h=$lint_cache/$(lint_hash "$c" "$key")
+	[ -d "$h" ] && return 0
+	tmp=$(mktemp -d "$lint_cache/.new.XXXXXX")
+	(cd "$out" && cp "$@" "$tmp/")
+	mv -T "$tmp" "$h" 2>/dev/null || rm -rf "$tmp"
 }
 
 # lint_compare <label> <normalise> <base> <series> <lead> <files>:

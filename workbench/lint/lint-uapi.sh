@@ -49,7 +49,7 @@ diags() {
 check() {	# <commit>: reports to $out/<commit>.txt
 	local key wt h rc=0
 	key="$(git -C "$tree" rev-parse "$1^{tree}") $($cc --version | head -n 1)"
-	if lint_unchanged "$1" "$key"; then return; fi
+	if lint_unchanged "$1" "$key" "$1.txt"; then return; fi
 	wt=$("$wb/lint/lint-worktree.sh" "$tree" "$1")
 	make -s -C "$wt" O="$obj" KCONFIG_ALLCONFIG="$out/allno.config" allnoconfig > "$out/$1.log" 2>&1
 	grep -q '^CONFIG_UAPI_HEADER_TEST=y' "$obj/.config" ||
@@ -68,7 +68,7 @@ check() {	# <commit>: reports to $out/<commit>.txt
 			diags | sed 's/^/include: /'
 	done >> "$out/$1.txt"
 	sort -o "$out/$1.txt" "$out/$1.txt"
-	echo "$key" > "$out/$1.key"
+	lint_done "$1" "$key" "$1.txt"
 }
 check base
 check series
