@@ -88,7 +88,7 @@ def main():
     rows = [("metric", "unit", "base", "series", "series/base")]
     for m in metrics:
         b, s = summary(values["base"][m]), summary(values["series"][m])
-        ratio = f"{s[0] / b[0]:.3f}" if b and s and b[0] else "-"
+        ratio = f"{s[0] / b[0]:.4f}" if b and s and b[0] else "-"
         rows.append((m, units[m], fmt(b), fmt(s), ratio))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     for r in rows:
@@ -103,7 +103,7 @@ def main():
         ratio, noise = a[0] / b[0], max(a[3], b[3])
         noises.append(noise)
         verdict = "within noise" if abs(ratio - 1) <= noise else "outside noise"
-        print(f"  {label}: {ratio:.3f} (noise {noise * 100:.1f}%: {verdict})")
+        print(f"  {label}: {ratio:.4f} (noise {noise * 100:.1f}%: {verdict})")
 
     for label, k1, m1, k2, m2 in COMPARE:
         for metric in DATA_METRICS:
@@ -112,8 +112,11 @@ def main():
                     summary(values[k2].get(m2.format(metric), [])))
     # The stage-2 fault paths: the series against the base where both
     # have the backing, and the flag's cacheable slot against a Device one.
-    for metric in sorted(m for m in metrics if m.startswith(("kvm.fault.", "kvm.memslot.",
-                                                              "kvm.demand"))):
+    # kvm.demand_paging (demand_paging_test's own figure) is not compared:
+    # between boots of one kernel it varies by 8% and, once in a few boots,
+    # by half, where fault.anon, the same stage-2 fault of ordinary memory
+    # timed around KVM_RUN alone, varies by 0.1%.
+    for metric in sorted(m for m in metrics if m.startswith(("kvm.fault.", "kvm.memslot."))):
         compare(f"KVM {metric[4:]}: series / base",
                 summary(values["series"].get(metric, [])),
                 summary(values["base"].get(metric, [])))

@@ -11,7 +11,7 @@ case $1 in
 demand_paging)
 	# One vCPU faults in 64 MiB of anonymous memory, page by page, in the
 	# default guest mode (-m 6: 40-bit IPA, 4K pages).
-	./demand_paging_test -b 64M -v 1 -m 6 2>&1 | tee /tmp/dp |
+	./demand_paging_test -b 64M -v 1 -m 6 -c 0,1 2>&1 | tee /tmp/dp |
 		awk '/Overall demand paging rate/ { printf "bench: kvm.demand_paging %.0f pages/s\n", $(NF-1) }'
 	grep -q "Overall demand paging rate" /tmp/dp || echo "bench: error demand_paging_test"
 	;;

@@ -27,7 +27,7 @@ cp "$busybox" "$root/bin/busybox"
 # The init's applets, and what run_kselftest.sh and its runner.sh call.
 for applet in sh mount ip sed grep cat echo printf dmesg poweroff uname \
 	      ls sleep mkdir rm cp ln true false env head tail wc kill \
-	      realpath dirname basename cut sort uniq tr mktemp; do
+	      realpath dirname basename cut sort uniq tr mktemp taskset; do
 	ln -sf busybox "$root/bin/$applet"
 done
 install -m 755 "$wb/boot/timeout" "$root/usr/bin/timeout"
