@@ -9,7 +9,8 @@ kselftest list of their initramfs, series.ksft): one of the series on fwb
 the tests), one of v5's kernel under lockdown (a failing harness case), and
 variants of the first made here: a binary that times out after its cases,
 a case the list does not name, cut short as if the kernel had died, with a
-splat, with a kernel that never reached the init. matrix.py judges small results
+splat, with a kernel that never reached the init. stress-report.py counts the
+stress cases of the first. matrix.py judges small results
 directories against expectations: every way a cell can be right or wrong
 is counted the way its docstring says.
 """
@@ -123,6 +124,24 @@ class Ktap(unittest.TestCase):
         r = ktap(text)
         self.assertEqual(r['@no-splat'], ('fail', '1 splat lines'))
         self.assertEqual(r['@complete'][0], 'pass')
+
+
+class StressReport(unittest.TestCase):
+    def test_counts_the_runners_cases(self):
+        # stress-report.py reads the same consoles, through the same list.
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, 'series'))
+            for src, dst in (('series-fwb.console', 'fwb.console'), ('series.ksft', 'fwb.ksft')):
+                with open(os.path.join(d, 'series', dst), 'w') as f:
+                    f.write(recorded(src))
+            out = subprocess.run([os.path.join(HERE, 'stress-report.py'), d],
+                                 capture_output=True, text=True, check=True).stdout
+        rows = {l.split()[0]: l.split()[1:] for l in out.split('\n')[2:] if '.stress.' in l}
+        self.assertEqual(len(rows), 9)
+        runs, ops, killed, seeds, failed = rows['vhost.stress.vsock.random_ops_match_contract']
+        self.assertEqual((runs, failed), ('1', '0'))
+        self.assertGreater(int(ops), 0)
+        self.assertGreater(int(rows['vhost.stress.net.killed_vmm_next_one_works'][2]), 0)
 
 
 PROFILES = """# name\tcpu\tmachine\tappend\ttests\tconfig
