@@ -19,25 +19,15 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from ktap import BINARY, BINARY_TIME, NESTED_RESULT, read_ksft  # noqa: E402
+
 RESULT = re.compile(r'^(not ok|ok) \d+ (\S+)')
-NESTED = re.compile(r'^# (not ok|ok) \d+ (\S+)')
-BINARY = re.compile(r'^# selftests: (\S+): (\S+)$')
-BINARY_TIME = re.compile(r'^# wb-time ([\d.]+)$')
 OPS = re.compile(r'\bops: (\d+)')
 KILLED = re.compile(r'VMMs killed: (\d+)|(\d+) VMMs killed')
 SEED = re.compile(r'\bseed:? (\d+)')
 LEAK = re.compile(r'kmemleak: (\d+) new suspected memory leaks|^# kmemleak: unreferenced object')
-
-
-def read_ksft(path):
-    """{(binary, case): name} from a run's kselftest list (see ktap.py)."""
-    names = {}
-    if os.path.exists(path):
-        for line in open(path):
-            f = line.rstrip('\n').split('\t')
-            if len(f) >= 3:
-                names[(f[1], f[2])] = f[0]
-    return names
 
 
 def main():
@@ -48,7 +38,8 @@ def main():
     for console in sorted(glob.glob(os.path.join(res, kernel, '*.console'))):
         profile = os.path.basename(console)[:-len('.console')]
         tsv = console[:-len('.console')] + '.tsv'
-        names = read_ksft(console[:-len('.console')] + '.ksft')
+        ksft = console[:-len('.console')] + '.ksft'
+        names = read_ksft(ksft if os.path.exists(ksft) else None)
         body_ops, body_killed, body_seeds = 0, 0, set()
         binary, stress_binary, ran_stress = None, False, False
         for line in open(console, errors='replace').read().split('\n'):
@@ -65,9 +56,9 @@ def main():
                 continue
             # A harness case's result, nested under its binary's output
             # (run_kselftest.sh), or a top-level one (the init's programs).
-            m = NESTED.match(line) if binary else None
+            m = NESTED_RESULT.match(line) if binary else None
             if m:
-                name = names.get((binary, m.group(2)), m.group(2))
+                name = names.get(binary, {}).get(m.group(2), m.group(2))
             else:
                 m = RESULT.match(line)
                 if m:
