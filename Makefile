@@ -8,15 +8,20 @@
 #   make help     list the targets
 
 # The kernel base, a line of $(WB)/tree/bases.tsv (its first unless BASE= names
-# another): its source package, pinned version and series directory.
-BASE   ?= $(shell awk -F'\t' '!/^\#/ && NF { print $$1; exit }' workbench/tree/bases.tsv)
-SERIES := $(shell awk -F'\t' -v b='$(BASE)' '!/^\#/ && $$1 == b { print $$5 }' workbench/tree/bases.tsv)
-B      := build
+# another): its source package, pinned version, series directories, host
+# profiles, tests and 'before-kvm' kernel. The first base is built under
+# build/, another under build/<name>/.
+BASES  := $(shell awk -F'\t' '!/^\#/ && NF { print $$1 }' workbench/tree/bases.tsv)
+BASE   ?= $(firstword $(BASES))
+base_col = $(shell awk -F'\t' -v b='$(BASE)' '!/^\#/ && $$1 == b { print $$$(1) }' workbench/tree/bases.tsv)
+SERIES := $(call base_col,5)
+B      := $(if $(filter $(BASE),$(firstword $(BASES))),build,build/$(BASE))
 WB     := workbench
 TREE   := $(B)/linux
 OUT    := $(B)/out
 RES    := $(B)/results
 TIMES  := $(B)/timings.tsv
+BUSYBOX := build/busybox/busybox
 STAGE  := $(WB)/stage.sh $(TIMES)
 
 # The kernel config: allnoconfig, the workbench's machine fragments, and the
@@ -29,7 +34,10 @@ SELFTESTS := arch-arm64-kvm/tests.tsv drivers-vhost/tests.tsv
 TESTS     := $(SELFTESTS) Documentation/tests.tsv
 EXPECT    := arch-arm64-kvm/expectations.tsv drivers-vhost/expectations.tsv \
 	     Documentation/expectations.tsv
-PROFILES  := $(shell awk -F'\t' '!/^\#/ && NF { print $$1 }' $(WB)/boot/profiles.tsv)
+# The host profiles this base boots, and the tests it runs (bases.tsv).
+ALL_PROFILES := $(shell awk -F'\t' '!/^\#/ && NF { print $$1 }' $(WB)/boot/profiles.tsv)
+PROFILES  := $(if $(filter *,$(call base_col,6)),$(ALL_PROFILES),$(call base_col,6))
+export WB_TESTS := $(call base_col,7)
 
 # The kernels, each a commit of $(TREE). Every test runs on the series and on
 # the kernel without the patch it tests, which its expectations name: the
@@ -40,7 +48,7 @@ PROFILES  := $(shell awk -F'\t' '!/^\#/ && NF { print $$1 }' $(WB)/boot/profiles
 KERNELS           := series base before-kvm
 COMMIT_series     := series
 COMMIT_base       := base
-COMMIT_before-kvm := lib: Add a test driver for VM_PFNMAP memory outside the memory map
+COMMIT_before-kvm := $(call base_col,8)
 
 export JOBS ?= 3
 # One compiler cache for every clone, in ccache's own default directory, so
@@ -52,7 +60,7 @@ export JOBS ?= 3
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 
-.PHONY: all check lint bench help deps tree configs patches kernel selftests run report one range-diff clean
+.PHONY: all check check-other lint bench help deps tree configs patches kernel selftests run report one range-diff clean
 
 # The epoch second at which this make started: matrix.py sums up the wall
 # time of the stages that started after it.
@@ -125,13 +133,13 @@ deps:
 	@$(STAGE) deps $(WB)/tree/deps.sh
 
 tree: deps
-	@$(STAGE) tree $(WB)/tree/prepare-tree.sh $(TREE) $(SERIES) $(BASE)
+	@$(STAGE) tree $(WB)/tree/prepare-tree.sh $(TREE) "$(SERIES)" $(BASE)
 
 configs: tree
 	@$(WB)/build/kselftest-configs.sh $(TREE) series $(OUT) $(KSFT_CONFIGS)
 
 patches: tree
-	@$(WB)/tree/export-patches.sh $(TREE) $(SERIES)
+	@$(WB)/tree/export-patches.sh $(TREE) "$(SERIES)"
 
 kernel: kernel-series
 
@@ -139,12 +147,12 @@ kernel-%: configs
 	@KBUILDS=$(OUT)/builds $(STAGE) kernel-$* $(WB)/build/build-kernel.sh $(TREE) "$(COMMIT_$*)" \
 		$(OUT)/$* $(FRAGMENTS)
 
-$(B)/busybox/busybox: | deps
-	@$(STAGE) busybox $(WB)/tree/fetch-busybox.sh $(B)/busybox
+$(BUSYBOX): | deps
+	@$(STAGE) busybox $(WB)/tree/fetch-busybox.sh $(dir $(BUSYBOX))
 
 # Built once, from the series and against its uapi headers, and run on every
 # kernel: that is how a new test shows that it fails without its patch.
-selftests: kernel-series $(B)/busybox/busybox
+selftests: kernel-series $(BUSYBOX)
 	@$(STAGE) selftests sh -c 'rm -rf $(OUT)/tests $(OUT)/tests.obj && \
 		$(WB)/build/build-selftests.sh $(TREE) $(OUT)/series $(OUT)/tests $(SELFTESTS) && \
 		$(WB)/build/build-guide-examples.sh $(OUT)/series $(OUT)/tests Documentation/*.md'
@@ -152,7 +160,7 @@ selftests: kernel-series $(B)/busybox/busybox
 initramfs-%: selftests
 	@$(WB)/boot/select-tests.py $* $(WB)/boot/profiles.tsv $(TESTS) -- $(EXPECT) > $(OUT)/$*/tests.tsv
 	@$(WB)/boot/select-tests.py --profiles $* $(WB)/boot/profiles.tsv $(TESTS) -- $(EXPECT) > $(OUT)/$*/profiles
-	@WB_CASES="$(SELFTESTS)" $(WB)/boot/mkinitramfs.sh $(B)/busybox/busybox $(OUT)/tests $(OUT)/$*/initramfs.cpio \
+	@WB_CASES="$(SELFTESTS)" $(WB)/boot/mkinitramfs.sh $(BUSYBOX) $(OUT)/tests $(OUT)/$*/initramfs.cpio \
 		$(OUT)/$*/tests.tsv
 
 run: run-series
@@ -180,24 +188,44 @@ LINT = $(STAGE) lint-checkpatch $(WB)/lint/lint-checkpatch.py $(TREE) $(SERIES) 
 	[ $$a -eq 0 ] && [ $$b -eq 0 ] && [ $$c -eq 0 ] && [ $$d -eq 0 ] && [ $$e -eq 0 ] && \
 	[ $$f -eq 0 ] && [ $$g -eq 0 ]
 
-lint: configs $(B)/busybox/busybox
+lint: configs $(BUSYBOX)
 	@$(LINT)
 
-# The lint checks are judged with the tests, in the summary line.
+# The lint checks are judged with the tests, in the summary line. The
+# other bases (bases.tsv) run after the first one's tests and lint, each
+# with its own report (check-other); the last table is the first base's,
+# and the summary line sums every base.
+OTHER_BASES := $(filter-out $(firstword $(BASES)),$(BASES))
 check: run $(addprefix run-,$(filter-out series,$(KERNELS)))
 	-@$(LINT)
+	-@for b in $(OTHER_BASES); do rm -f build/$$b/counts.json; \
+		$(MAKE) --no-print-directory BASE=$$b check-other; done
 	@$(WB)/judge/stress-report.py $(RES) series | tee $(RES)/stress.md
 	@touch $(RES)/.before; mkdir -p $(dir $(HISTORY)); \
 	$(REPORT) --before --save $(HISTORY) --title "# make check of $(RUN_ID) on $$(nproc) CPUs" \
-		-- $(EXPECT); rc=$$?; \
-	{ echo; cat $(RES)/stress.md; } >> $(HISTORY); exit $$rc
+		$(foreach b,$(OTHER_BASES),--add build/$(b)) -- $(EXPECT); rc=$$?; \
+	{ echo; cat $(RES)/stress.md; } >> $(HISTORY); \
+	for b in $(OTHER_BASES); do { echo; echo "## Base $$b"; echo; \
+		cat build/$$b/report.md 2>/dev/null || echo "(no report: its run stopped early)"; } >> $(HISTORY); done; \
+	exit $$rc
+
+# A base other than the first: its kernels on its profiles, with the tests
+# its series carries, and checkpatch on each of its postings; its table
+# (judged alone) and counts go to $(B)/report.md and $(B)/counts.json.
+check-other: run $(addprefix run-,$(filter-out series,$(KERNELS)))
+	-@for d in $(SERIES); do $(STAGE) lint-checkpatch-$$(basename $$d) \
+		$(WB)/lint/lint-checkpatch.py $(TREE) $$d $(WB)/lint/checkpatch-allow.tsv; done
+	-@$(WB)/judge/stress-report.py $(RES) series > $(RES)/stress.md
+	-@touch $(RES)/.before; $(REPORT) --before --only "$(PROFILES)" --save $(B)/report.md --counts $(B)/counts.json \
+		--title "make check of base $(BASE)" -- $(EXPECT); \
+	{ echo; cat $(RES)/stress.md; } >> $(B)/report.md
 
 # The edit loop in one command: build the kernel from $(TREE) as it is,
 # uncommitted edits to tracked files included (or kernel K of KERNELS), and
 # boot profile P with the kvm and vhost tests whose names match T.
 T ?= *
 P ?= fwb
-one: configs $(B)/busybox/busybox
+one: configs $(BUSYBOX)
 	@commit=$(if $(K),"$(COMMIT_$(K))",$$(git -C $(TREE) stash create)); \
 	$(WB)/stage.sh $(B)/one/timings.tsv one-kernel $(WB)/build/build-kernel.sh $(TREE) "$${commit:-HEAD}" $(OUT)/one \
 		$(FRAGMENTS) && \
@@ -209,11 +237,11 @@ one: configs $(B)/busybox/busybox
 # range-diff shows it; SINCE=<commit of this repository> for another.
 SINCE ?= $(shell awk -F'\t' '!/^\#/ && NF { c = $$2 } END { print c }' history/postings.tsv)
 range-diff: tree
-	@$(WB)/tree/range-diff.sh $(TREE) $(SINCE)
+	@$(WB)/tree/range-diff.sh $(TREE) $(SINCE) $(SERIES)
 
 BENCH_REPS ?= 3
 
-bench: configs kernel-series kernel-base $(B)/busybox/busybox
+bench: configs kernel-series kernel-base $(BUSYBOX)
 	@$(STAGE) bench $(WB)/bench/bench.sh $(B)/bench $(BENCH_REPS)
 
 clean:

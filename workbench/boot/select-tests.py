@@ -9,6 +9,9 @@ expectations name it as their "before" kernel on some profile that runs it
 without the patch it tests, and nowhere else. With --profiles, print
 instead the profiles on which the kernel runs at least one test: the
 others need not boot it.
+
+WB_TESTS in the environment (globs, comma-separated; '*' or unset: all)
+limits the tests to those the base's series carries (bases.tsv).
 """
 import fnmatch
 import os
@@ -28,8 +31,11 @@ def main():
     selects = {r[0]: r[4].split(',') for r in read_tsv(args[1])}
     tests = [r for f in args[2:sep] for r in read_tsv(f)]
     expect = [r for f in args[sep + 1:] for r in read_tsv(f)]
+    base_tests = (os.environ.get('WB_TESTS') or '*').split(',')
+
     def runs(name, p):
-        return any(fnmatch.fnmatchcase(name, g) for g in selects[p]) and (
+        return any(fnmatch.fnmatchcase(name, g) for g in selects[p]) and \
+            any(fnmatch.fnmatchcase(name, g) for g in base_tests) and (
             kernel == 'series' or
             ((want := expected(expect, name, p)) and want[2] == kernel))
 

@@ -4,6 +4,7 @@
 Usage: matrix.py <results-dir> <profiles.tsv> <timings.tsv> [--before]
                  [--format compact|markdown|json] [--save <file.md> [--title <line>]]
                  [--only "<profile>..."] [--base <description>]
+                 [--counts <file.json>] [--add <dir>]...
                  -- <expectations.tsv>...
 
 <results-dir>/<kernel>/<profile>.tsv are ktap.py's outputs. An expectations
@@ -32,6 +33,12 @@ at which make started; otherwise those of the last run, kept in
 <results-dir>/elapsed) and the summary 'N passed, N failed, N skipped',
 printed last; the exit status is 1 if anything failed. --only judges
 those profiles alone (make's first table, before the kernel variants).
+
+Several kernel bases: --counts writes this base's summary to a file, and
+--add <dir> (another base's build directory, where its own matrix.py wrote
+counts.json) adds that base's counts to the summary line, which then
+sums them all, and its timings.tsv to the elapsed line. A base whose
+counts.json is missing (its run stopped early) is one failed result.
 """
 import fnmatch
 import json
@@ -262,6 +269,8 @@ def main():
     save = opts[opts.index('--save') + 1] if '--save' in opts else None
     title = opts[opts.index('--title') + 1] if '--title' in opts else None
     base = opts[opts.index('--base') + 1] if '--base' in opts else None
+    counts = opts[opts.index('--counts') + 1] if '--counts' in opts else None
+    adds = [opts[i + 1] for i, o in enumerate(opts) if o == '--add']
     if fmt not in ('compact', 'markdown', 'json'):
         sys.exit('matrix: --format %s: not compact, markdown or json' % fmt)
     expect = [r for f in args[sep + 1:] for r in read_tsv(f)]
@@ -281,8 +290,34 @@ def main():
     for row in stages:
         if before and row[0].startswith('lint-'):
             judge('pass' if row[2] == '0' else 'fail', 'pass', row[0])
+    mine = {'base': base, 'passed': judge.passed, 'failed': judge.failed,
+            'skipped': judge.skipped}
+    if counts:
+        with open(counts, 'w') as f:
+            json.dump(mine, f)
+            f.write('\n')
+    per_base = []
+    all_stages = list(stages)
+    for d in adds:
+        try:
+            other = json.load(open(os.path.join(d, 'counts.json')))
+        except (OSError, ValueError):
+            other = {'base': d, 'passed': 0, 'failed': 1, 'skipped': 0}
+            judge.problems.append('%s: no results (its run stopped before its report)' % d)
+        judge.passed += other['passed']
+        judge.failed += other['failed']
+        judge.skipped += other['skipped']
+        per_base.append(other)
+        t = os.path.join(d, 'timings.tsv')
+        if os.path.exists(t):
+            all_stages += read_tsv(t)
     summary = '%d passed, %d failed, %d skipped' % (judge.passed, judge.failed, judge.skipped)
-    took = elapsed(stages, results_dir)
+    if per_base:
+        summary = '\n'.join(['bases: ' + '; '.join(
+            '%s: %d passed, %d failed, %d skipped' % (
+                (b['base'] or '?').split(' (')[0], b['passed'], b['failed'], b['skipped'])
+            for b in [mine] + per_base), summary])
+    took = elapsed(all_stages, results_dir)
 
     if fmt == 'json':
         json.dump({'base': base, 'before': before, 'profiles': profiles, 'tests': tests,

@@ -2,7 +2,14 @@
 # Prepare the kernel git tree: a Debian linux-source-* tarball committed as
 # branch 'base', and branch 'series' = base + patches/ applied with 'git am'.
 #
-# Usage: prepare-tree.sh <tree-dir> <patches-dir> [<base>]
+# Usage: prepare-tree.sh <tree-dir> "<patches-dir>..." [<base>]
+#
+# Several patch directories are the postings of one base, each one a
+# series of its own on the base (its own cover letter and maintainers):
+# branch 'posting/<dir name>' is base + that posting, the branch to edit
+# it on, and 'series' is base + every posting in the order given, the
+# kernel that is tested. One directory is the series itself, edited on
+# 'series'.
 #
 # <base> names a line of bases.tsv (default: its first): the source
 # package, its pinned version and where it comes from. When the pin is no
@@ -17,7 +24,11 @@ set -euo pipefail
 
 wb=$(dirname "$(dirname "$(realpath "$0")")")
 tree=$(realpath -m "$1")
-patches=$(realpath "$2")
+read -r -a shown <<< "$2"
+dirs=()
+for d in "${shown[@]}"; do
+	dirs+=("$(realpath "$d")")
+done
 top=$(dirname "$tree")
 stamp=$top/series.stamp
 IFS=$'\t' read -r BASE PKG PIN SOURCE _ < <(awk -F'\t' -v b="${3:-}" \
@@ -54,26 +65,49 @@ fetch_source() {
 		return
 	fi
 	dir=$top/sources/$BASE
-	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/pkg"
+	# Downloaded packages are kept outside the clone, by package and
+	# version (a download cache: the same file whoever fetched it).
+	pkg=${WB_LINT_CACHE:-$HOME/.cache/kernel-workbench}/sources/$PKG
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$pkg"
 	echo "$SOURCE" > "$dir/sources.list"
 	apt=(-oDir::Etc::SourceList="$dir/sources.list" -oDir::Etc::SourceParts=/dev/null
 	     -oDir::State::Lists="$dir/lists" -oDir::State::status=/dev/null
 	     -oDir::Cache="$dir/cache" -qq)
-	if ! ls "$dir/pkg/${PKG}_"*.deb >/dev/null 2>&1; then
+	deb=$(ls "$pkg/${PKG}_${PIN}_"*.deb 2>/dev/null | tail -n 1 || true)
+	if [ -z "$deb" ]; then
 		apt-get "${apt[@]}" update >&2
-		if ! (cd "$dir/pkg" && apt-get "${apt[@]}" download "$PKG=$PIN" >&2 2>/dev/null); then
+		if ! (cd "$pkg" && apt-get "${apt[@]}" download "$PKG=$PIN" >&2 2>/dev/null); then
 			warn_unpinned
-			(cd "$dir/pkg" && apt-get "${apt[@]}" download "$PKG" >&2)
+			(cd "$pkg" && apt-get "${apt[@]}" download "$PKG" >&2)
 		fi
+		deb=$(ls -t "$pkg/${PKG}_"*.deb | head -n 1)
 	fi
-	deb=$(ls "$dir/pkg/${PKG}_"*.deb | tail -n 1)
 	rm -rf "$dir/root"
 	dpkg -x "$deb" "$dir/root"
 	echo "$(dpkg-deb -f "$deb" Version) $dir/root/usr/src/$PKG.tar.xz"
 }
 
+dir_patches() {	# <dir>
+	find "$1" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-cover-letter.patch' | sort
+}
+
 patch_list() {
-	find "$patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-cover-letter.patch' | sort
+	local d
+	for d in "${dirs[@]}"; do
+		dir_patches "$d"
+	done
+}
+
+# The branches that hold commits to export: 'series', or the postings'.
+edit_branches() {
+	local d
+	if [ ${#dirs[@]} -eq 1 ]; then
+		echo series
+		return
+	fi
+	for d in "${dirs[@]}"; do
+		echo "posting/$(basename "$d")"
+	done
 }
 
 patches_sum() {
@@ -105,42 +139,53 @@ cd "$tree"
 [ -f "$top/base-version" ] || git log -1 --format=%s base | awk '{print $2}' > "$top/base-version"
 
 want=$(patches_sum)
+# The stamp: the patches' sum, then '<branch> <commit>' for each branch
+# that make patches exported (an older stamp has the series' commit alone).
+recorded() {	# <branch>: its commit when patches/ was last applied or exported
+	sed -n '2,$p' "$stamp" 2>/dev/null | awk -v b="$1" 'NF == 1 && b == "series" { print $1 } $1 == b { print $2 }'
+}
 if git rev-parse -q --verify refs/heads/series >/dev/null; then
-	have_sum=$(sed -n 1p "$stamp" 2>/dev/null || true)
-	have_head=$(sed -n 2p "$stamp" 2>/dev/null || true)
-	if [ "$have_sum" = "$want" ]; then
+	if [ "$(sed -n 1p "$stamp" 2>/dev/null)" = "$want" ]; then
 		exit 0
 	fi
-	if [ "$(git rev-parse series)" != "$have_head" ]; then
-		echo "tree: branch 'series' has commits that are not in patches/ and patches/ changed too." >&2
-		echo "tree: run 'make patches' to export the branch, or reset it, then try again." >&2
-		exit 1
-	fi
+	for b in $(edit_branches); do
+		if git rev-parse -q --verify "refs/heads/$b" >/dev/null &&
+		   [ "$(git rev-parse "$b")" != "$(recorded "$b")" ]; then
+			echo "tree: branch '$b' has commits that are not in patches/ and patches/ changed too." >&2
+			echo "tree: run 'make patches' to export the branch, or reset it, then try again." >&2
+			exit 1
+		fi
+	done
 fi
 
-echo "tree: applying $(patch_list | wc -l) patches from patches/"
-git checkout -q -f -B series base
-git am -q --abort 2>/dev/null || true
-if [ -n "$(patch_list)" ]; then
+# git am <patch>... onto <start> as branch <branch>, or say which one fails.
+apply() {	# <branch> <start> <patch>...
+	local branch=$1 start=$2 failed n
+	shift 2
+	git checkout -q -f -B "$branch" "$start"
+	git am -q --abort 2>/dev/null || true
+	[ $# -gt 0 ] || return 0
 	# Fixed committer dates keep commit ids reproducible across machines.
-	if ! git am -q --committer-date-is-author-date $(patch_list) >"$top/am.log" 2>&1; then
+	if ! git am -q --committer-date-is-author-date "$@" >"$top/am.log" 2>&1; then
 		failed=$(git am --show-current-patch=raw 2>/dev/null | sed -n 's/^Subject: //p' | head -n 1)
-		n=$(( $(git rev-list --count base..HEAD) + 1 ))
+		n=$(( $(git rev-list --count "$start..HEAD") + 1 ))
 		git am -q --abort 2>/dev/null || true
 		echo "##########################################################" >&2
-		echo "# tree: patch $n of $(patch_list | wc -l) does not apply to $PKG $(cat "$top/base-version"):" >&2
-		echo "#   $(patch_list | sed -n "${n}p" | xargs basename)" >&2
+		echo "# tree: patch $n of $# for '$branch' does not apply to $PKG $(cat "$top/base-version"):" >&2
+		echo "#   $(basename "${!n}")" >&2
 		echo "#   $failed" >&2
 		echo "# the series must be rebased onto this base (git am's words: $top/am.log)" >&2
 		echo "##########################################################" >&2
 		sed 's/^/  /' "$top/am.log" >&2
 		exit 1
 	fi
-fi
-cover=$patches/0000-cover-letter.patch
-if [ -f "$cover" ]; then
-	# Keep the cover letter's subject and blurb as the branch description;
-	# 'make patches' turns it back into 0000-cover-letter.patch.
+}
+
+# Keep a cover letter's subject and blurb as its branch's description;
+# 'make patches' turns it back into 0000-cover-letter.patch.
+describe() {	# <branch> <patches-dir>
+	local cover=$2/0000-cover-letter.patch
+	[ -f "$cover" ] || return 0
 	python3 - "$cover" > "$top/cover.txt" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
@@ -154,6 +199,23 @@ for line in body.split('\n'):
     out.append(line)
 print(subj + '\n\n' + '\n'.join(out).rstrip())
 PY
-	git config -f .git/config branch.series.description "$(cat "$top/cover.txt")"
+	git config -f .git/config "branch.$1.description" "$(cat "$top/cover.txt")"
+}
+
+echo "tree: applying $(patch_list | wc -l) patches from ${shown[*]}"
+if [ ${#dirs[@]} -gt 1 ]; then
+	for d in "${dirs[@]}"; do
+		mapfile -t list < <(dir_patches "$d")
+		apply "posting/$(basename "$d")" base "${list[@]}"
+		describe "posting/$(basename "$d")" "$d"
+	done
 fi
-printf '%s\n%s\n' "$want" "$(git rev-parse series)" > "$stamp"
+mapfile -t list < <(patch_list)
+apply series base "${list[@]}"
+[ ${#dirs[@]} -gt 1 ] || describe series "${dirs[0]}"
+{
+	echo "$want"
+	for b in $(edit_branches); do
+		echo "$b $(git rev-parse "$b")"
+	done
+} > "$stamp"
