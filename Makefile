@@ -1,5 +1,6 @@
-# The workbench: the series in patches/ applied to Debian's linux-source-6.12,
-# built for arm64, booted on every host profile under QEMU and tested.
+# The workbench: the series in patches/<base>/ applied to Debian's
+# linux-source-* of each base (workbench/tree/bases.tsv: 6.12 and 7.3), built
+# for arm64, booted on the base's host profiles under QEMU and tested.
 #
 #   make          build the patched kernel and selftests, run every profile,
 #                 print the results table
@@ -91,8 +92,9 @@ all: kernel-series initramfs-series
 help:
 	@echo 'Targets:'
 	@echo '  make (all)      deps, tree, kernel, selftests, run, report: the patched kernel'
-	@echo '  make check      all of the above plus the kernels before the patches and lint;'
-	@echo '                  exit status 1 if any outcome differs from its expectation'
+	@echo '  make check      all of the above plus the kernels before the patches and lint,'
+	@echo '                  for every base of $(WB)/tree/bases.tsv ($(BASES)); exit status 1'
+	@echo '                  if any outcome differs from its expectation'
 	@echo '  make deps       install the missing Debian packages (apt-get)'
 	@echo '  make tree       unpack the base into $(TREE) (branch base), apply patches/'
 	@echo '                  (branch series)'
@@ -126,7 +128,8 @@ help:
 	@echo '                  ($(WB)/bench/profiles.tsv), skipped where /dev/kvm is not usable'
 	@echo '  make clean      remove the kernels, tests and results (keeps the tree,'
 	@echo '                  the object directory and ccache)'
-	@echo 'Variables: JOBS=$(JOBS) (build parallelism), PROFILES="$(PROFILES)", BENCH_REPS=$(BENCH_REPS),'
+	@echo 'Variables: BASE=$(BASE) (one of: $(BASES); every target but check works on one base),'
+	@echo '           JOBS=$(JOBS) (build parallelism), PROFILES="$(PROFILES)", BENCH_REPS=$(BENCH_REPS),'
 	@echo '           BENCH_X86=no (make bench without its x86-64 KVM part)'
 
 deps:

@@ -37,8 +37,18 @@ if [ -n "$whole" ]; then
 	exec "${mk[@]}" -C "$1" OUTPUT="$dest"
 fi
 
-# The kselftest lines: four fields, the second collection:binary.
-ksft=$(grep -hv '^#' "$@" | awk -F'\t' 'NF == 4 && $2 ~ /:/ { print $2 }' | sort -u)
+# The kselftest lines: four fields, the second collection:binary; with
+# WB_TESTS (globs, comma-separated: the tests a base's series carries,
+# bases.tsv), only the lines whose names match one.
+ksft=$(grep -hv '^#' "$@" | awk -F'\t' -v globs="${WB_TESTS:-*}" '
+	BEGIN {
+		n = split(globs, g, ",")
+		for (i = 1; i <= n; i++) {
+			gsub(/\./, "\\.", g[i]); gsub(/\*/, ".*", g[i]); gsub(/\?/, ".", g[i])
+			g[i] = "^" g[i] "$"
+		}
+	}
+	NF == 4 && $2 ~ /:/ { for (i = 1; i <= n; i++) if ($1 ~ g[i]) { print $2; next } }' | sort -u)
 [ -n "$ksft" ] || exit 0
 targets=$(echo "$ksft" | cut -d: -f1 | sort -u | tr '\n' ' ')
 rm -rf "$dest"
