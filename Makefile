@@ -177,7 +177,7 @@ run-%: kernel-% initramfs-%
 # the kernels before the series after make check), without booting
 # anything. FORMAT=markdown or FORMAT=json for other forms.
 report:
-	@$(REPORT) $(if $(wildcard $(RES)/.before),--before) -- $(EXPECT)
+	@$(REPORT) $(if $(wildcard $(RES)/.before),--before) --only "$(PROFILES)" -- $(EXPECT)
 
 # Each check is a stage of its own, so that one failing does not hide the other.
 LINT = $(STAGE) lint-checkpatch $(WB)/lint/lint-checkpatch.py $(TREE) $(SERIES) \
