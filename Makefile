@@ -61,7 +61,7 @@ export JOBS ?= 3
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 
-.PHONY: all check check-other lint bench help deps tree configs patches kernel selftests run report one range-diff clean
+.PHONY: all check check-other cross lint bench help deps tree configs patches kernel selftests run report one range-diff clean
 
 # The epoch second at which this make started: matrix.py sums up the wall
 # time of the stages that started after it.
@@ -108,6 +108,8 @@ help:
 	@echo '  make one        the edit loop: build $(TREE) as it is (uncommitted edits'
 	@echo '                  included) and boot one profile with some tests, e.g.'
 	@echo '                  make one P=fwb T='"'"'kvm.cacheable_pfnmap.*'"'"' (K=base: that kernel)'
+	@echo '  make cross      the same selftest binaries on both bases: each base'"'"'s, built'
+	@echo '                  against its uapi headers, on the other'"'"'s series kernel'
 	@echo '  make range-diff git range-diff of the series against its last posting'
 	@echo '                  (history/postings.tsv; SINCE=<commit> for another)'
 	@echo '  make report     print the last results again, booting nothing (FORMAT=compact,'
@@ -241,6 +243,15 @@ one: configs $(BUSYBOX)
 SINCE ?= $(shell awk -F'\t' '!/^\#/ && NF { c = $$2 } END { print c }' history/postings.tsv)
 range-diff: tree
 	@$(WB)/tree/range-diff.sh $(TREE) $(SINCE) $(SERIES)
+
+# The same selftest binaries on both bases (not part of check): each base's
+# tests and guides' examples, built against its own uapi headers, on the
+# other base's series kernel, on the host profiles both boot.
+cross: $(BUSYBOX)
+	@$(MAKE) --no-print-directory BASE=$(firstword $(BASES)) kernel
+	@for b in $(OTHER_BASES); do $(MAKE) --no-print-directory BASE=$$b kernel && \
+		$(WB)/boot/cross-bases.sh $(firstword $(BASES)) $$b && \
+		$(WB)/boot/cross-bases.sh $$b $(firstword $(BASES)) || exit 1; done
 
 BENCH_REPS ?= 3
 

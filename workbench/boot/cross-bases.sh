@@ -1,0 +1,52 @@
+#!/bin/bash
+# The same binaries on two bases: the kselftests and the guides' examples
+# built once from one base's series, against its uapi headers, run on the
+# other base's series kernel, as a VMM built against one kernel's headers
+# runs on another.
+#
+# Usage: cross-bases.sh <from-base> <to-base>
+#
+# Both bases' series kernels must be built ('make kernel' and 'make
+# BASE=<base> kernel'). The tests are those both series carry (bases.tsv),
+# on the host profiles both boot; every one must pass. Results go to
+# build/cross/<from>-on-<to>/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+wb=workbench
+from=$1 to=$2
+first=$(awk -F'\t' '!/^#/ && NF { print $1; exit }' $wb/tree/bases.tsv)
+dir() { if [ "$1" = "$first" ]; then echo build; else echo "build/$1"; fi; }
+col() { awk -F'\t' -v b="$1" -v c="$2" '!/^#/ && $1 == b { print $c }' $wb/tree/bases.tsv; }
+all=$(awk -F'\t' '!/^#/ && NF { print $1 }' $wb/boot/profiles.tsv)
+profiles() { local p; p=$(col "$1" 6); [ "$p" = '*' ] && echo $all || echo $p; }
+
+# The tests: one base's globs where the other's are '*' (the only case so far).
+tests=$(col "$from" 7)
+[ "$tests" != '*' ] || tests=$(col "$to" 7)
+[ "$(col "$to" 7)" = '*' ] || [ "$(col "$to" 7)" = "$tests" ] ||
+	{ echo "cross: $from and $to run different test lists: intersect them first" >&2; exit 1; }
+export WB_TESTS=$tests
+hosts=$(comm -12 <(profiles "$from" | tr ' ' '\n' | sort) <(profiles "$to" | tr ' ' '\n' | sort))
+
+src=$(dir "$from") dst=$(dir "$to")
+out=build/cross/$from-on-$to
+rm -rf "$out"
+mkdir -p "$out"
+selftests=(arch-arm64-kvm/tests.tsv drivers-vhost/tests.tsv)
+expect=(arch-arm64-kvm/expectations.tsv drivers-vhost/expectations.tsv Documentation/expectations.tsv)
+$wb/build/build-selftests.sh "$src/linux" "$src/out/series" "$out/tests" "${selftests[@]}"
+$wb/build/build-guide-examples.sh "$src/out/series" "$out/tests" Documentation/*.md
+$wb/boot/select-tests.py series $wb/boot/profiles.tsv "${selftests[@]}" Documentation/tests.tsv \
+	-- "${expect[@]}" > "$out/tests.tsv"
+WB_CASES="${selftests[*]}" $wb/boot/mkinitramfs.sh build/busybox/busybox "$out/tests" \
+	"$out/initramfs.cpio" "$out/tests.tsv"
+bad=0
+for p in $hosts; do
+	$wb/boot/run-profile.sh "$dst/out/series/Image" "$out/initramfs.cpio" "$p" "$out/results" || true
+	n=$(awk -F'\t' '$2 == "pass"' "$out/results/$p.tsv" | wc -l)
+	echo "cross: $from's binaries on $to's kernel, $p: $n passed"
+	if awk -F'\t' '$2 != "pass" { print "  " $1 ": " $2; f = 1 } END { exit !f }' "$out/results/$p.tsv"; then
+		bad=1
+	fi
+done
+exit $bad
