@@ -182,8 +182,11 @@ report:
 	@$(REPORT) $(if $(wildcard $(RES)/.before),--before) --only "$(PROFILES)" -- $(EXPECT)
 
 # Each check is a stage of its own, so that one failing does not hide the other.
-LINT = $(STAGE) lint-checkpatch $(WB)/lint/lint-checkpatch.py $(TREE) $(SERIES) \
-		$(WB)/lint/checkpatch-allow.tsv; a=$$?; \
+# checkpatch runs on each posting of a base that has several
+# (lint-checkpatch-<posting>).
+LINT = a=0; for d in $(SERIES); do \
+		$(STAGE) lint-checkpatch$(if $(word 2,$(SERIES)),-$$(basename $$d)) \
+		$(WB)/lint/lint-checkpatch.py $(TREE) $$d $(WB)/lint/checkpatch-allow.tsv || a=1; done; \
 	$(STAGE) lint-bisect $(WB)/lint/bisect.sh $(TREE) $(FRAGMENTS); b=$$?; \
 	$(STAGE) lint-warnings $(WB)/lint/lint-warnings.sh $(TREE) $(FRAGMENTS); c=$$?; \
 	$(STAGE) lint-cocci $(WB)/lint/lint-cocci.sh $(TREE); d=$$?; \
@@ -215,11 +218,11 @@ check: run $(addprefix run-,$(filter-out series,$(KERNELS)))
 	exit $$rc
 
 # A base other than the first: its kernels on its profiles, with the tests
-# its series carries, and checkpatch on each of its postings; its table
-# (judged alone) and counts go to $(B)/report.md and $(B)/counts.json.
+# its series carries, and make lint on its series (checkpatch on each of
+# its postings); its table (judged alone) and counts go to $(B)/report.md
+# and $(B)/counts.json.
 check-other: run $(addprefix run-,$(filter-out series,$(KERNELS)))
-	-@for d in $(SERIES); do $(STAGE) lint-checkpatch-$$(basename $$d) \
-		$(WB)/lint/lint-checkpatch.py $(TREE) $$d $(WB)/lint/checkpatch-allow.tsv; done
+	-@$(LINT)
 	-@$(WB)/judge/stress-report.py $(RES) series > $(RES)/stress.md
 	-@touch $(RES)/.before; $(REPORT) --before --only "$(PROFILES)" --save $(B)/report.md --counts $(B)/counts.json \
 		--title "make check of base $(BASE)" -- $(EXPECT); \

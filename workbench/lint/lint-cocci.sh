@@ -47,6 +47,7 @@ reports() {	# <commit>: the reports, one a line, to $out/<commit>.raw
 	for i in 0 1; do
 		touch "$out/$1.groups$i"
 		[ -s "$out/$1.groups$i" ] || { : > "$out/$1.log$i"; continue; }
+		mkdir -p "$out/obj$i"	# 7.3's kbuild wants O= to exist
 		make -s -C "$wt" O="$out/obj$i" coccicheck MODE=report J=1 \
 			M="$(head -n 1 "$out/$1.groups$i")" SPFLAGS="--file-groups $out/$1.groups$i" \
 			> "$out/$1.log$i" 2>&1 &

@@ -48,6 +48,7 @@ check() {	# <commit>: warnings to $out/<commit>.kdoc and $out/<commit>.rst
 	: > "$out/$1.rst"
 	if [ -n "$dirs" ]; then
 		rm -rf "$out/sphinx"
+		mkdir -p "$out/sphinx"	# 7.3's kbuild wants O= to exist
 		make -C "$wt" O="$out/sphinx" -j2 SPHINXDIRS="$dirs" htmldocs > "$out/$1.sphinx.log" 2>&1 ||
 			{ echo "docs: the $1 htmldocs build failed:"; tail -n 20 "$out/$1.sphinx.log"; exit 1; }
 		grep -E '(WARNING|ERROR|SEVERE|CRITICAL):' "$out/$1.sphinx.log" |
