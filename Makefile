@@ -35,6 +35,9 @@ SELFTESTS := arch-arm64-kvm/tests.tsv drivers-vhost/tests.tsv
 TESTS     := $(SELFTESTS) Documentation/tests.tsv
 EXPECT    := arch-arm64-kvm/expectations.tsv drivers-vhost/expectations.tsv \
 	     Documentation/expectations.tsv
+# A base's own expectations, where its kernel differs: read last, so that
+# their lines win (expectations.<base>.tsv).
+EXPECT    += $(wildcard $(addsuffix /expectations.$(BASE).tsv,arch-arm64-kvm drivers-vhost Documentation))
 # The host profiles this base boots, and the tests it runs (bases.tsv).
 ALL_PROFILES := $(shell awk -F'\t' '!/^\#/ && NF { print $$1 }' $(WB)/boot/profiles.tsv)
 PROFILES  := $(if $(filter *,$(call base_col,6)),$(ALL_PROFILES),$(call base_col,6))
@@ -238,7 +241,7 @@ one: configs $(BUSYBOX)
 	$(WB)/stage.sh $(B)/one/timings.tsv one-kernel $(WB)/build/build-kernel.sh $(TREE) "$${commit:-HEAD}" $(OUT)/one \
 		$(FRAGMENTS) && \
 	mkdir -p $(B)/one && cat $(SELFTESTS) > $(B)/one/tests-all.tsv && \
-	WB_HEADERS=$(OUT)/one $(WB)/stage.sh $(B)/one/timings.tsv one-run $(WB)/boot/run-one.sh one $(P) \
+	WB_B=$(B) WB_HEADERS=$(OUT)/one $(WB)/stage.sh $(B)/one/timings.tsv one-run $(WB)/boot/run-one.sh one $(P) \
 		$(B)/one/tests-all.tsv '$(T)'
 
 # What changed since the last posting (history/postings.tsv), as git

@@ -6,20 +6,23 @@
 #
 # <kernel> is one of the Makefile's KERNELS (series, base, before-kvm) that
 # 'make kernel-<kernel>' built, or 'one' ('make one'). The tests are built
-# against the series' uapi headers, or WB_HEADERS=<kernel-dir>'s. Example:
+# against the series' uapi headers, or WB_HEADERS=<kernel-dir>'s. WB_B is
+# the base's build directory (build/, or build/<base> for another base;
+# the Makefile passes it). Example:
 #   workbench/boot/run-one.sh base fwb drivers-vhost/tests.tsv 'vhost.net.*'
 # A glob that selects some of a binary's cases runs those (run_kselftest.sh
 # with KSELFTEST_<BINARY>_ARGS="-r fixture.case ...").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 kernel=$1 profile=$2 tests=$3 glob=${4:-*}
-tmp=build/one/$kernel
+b=${WB_B:-build}
+tmp=$b/one/$kernel
 rm -rf "$tmp" "$tmp.obj"
 mkdir -p "$tmp"
 awk -F'\t' -v g="$glob" 'BEGIN { gsub(/\./, "\\.", g); gsub(/\*/, ".*", g); g = "^" g "$" }
 	/^#/ || !NF || $1 ~ g' "$tests" > "$tmp/tests.tsv"
-workbench/build/build-selftests.sh build/linux "${WB_HEADERS:-build/out/series}" "$tmp/tests" "$tmp/tests.tsv"
+workbench/build/build-selftests.sh "$b/linux" "${WB_HEADERS:-$b/out/series}" "$tmp/tests" "$tmp/tests.tsv"
 WB_CASES="$tests" workbench/boot/mkinitramfs.sh build/busybox/busybox "$tmp/tests" "$tmp/initramfs.cpio" "$tmp/tests.tsv"
-workbench/boot/run-profile.sh "build/out/$kernel/Image" "$tmp/initramfs.cpio" "$profile" "$tmp/results" || true
+workbench/boot/run-profile.sh "$b/out/$kernel/Image" "$tmp/initramfs.cpio" "$profile" "$tmp/results" || true
 column -t -s $'\t' "$tmp/results/$profile.tsv"
 echo "console: $tmp/results/$profile.console"
