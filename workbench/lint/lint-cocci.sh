@@ -47,9 +47,13 @@ reports() {	# <commit>: the reports, one a line, to $out/<commit>.raw
 	for i in 0 1; do
 		touch "$out/$1.groups$i"
 		[ -s "$out/$1.groups$i" ] || { : > "$out/$1.log$i"; continue; }
-		mkdir -p "$out/obj$i"	# 7.3's kbuild wants O= to exist
+		# 7.3's kbuild wants O= to exist, and makes M='s output
+		# directory (M= itself, a file here) unless MO= names another;
+		# 6.12's ignores MO=.
+		mkdir -p "$out/obj$i" "$out/mo$i"
 		make -s -C "$wt" O="$out/obj$i" coccicheck MODE=report J=1 \
-			M="$(head -n 1 "$out/$1.groups$i")" SPFLAGS="--file-groups $out/$1.groups$i" \
+			M="$(head -n 1 "$out/$1.groups$i")" MO="$out/mo$i" \
+			SPFLAGS="--file-groups $out/$1.groups$i" \
 			> "$out/$1.log$i" 2>&1 &
 		pids+=($!)
 	done
