@@ -48,8 +48,8 @@ reports() {	# <commit>: the reports, one a line, to $out/<commit>.raw
 		touch "$out/$1.groups$i"
 		[ -s "$out/$1.groups$i" ] || { : > "$out/$1.log$i"; continue; }
 		# 7.3's kbuild wants O= to exist, and makes M='s output
-		# directory (M= itself, a file here) unless MO= names another;
-		# 6.12's ignores MO=.
+		# directory (M= itself, a file here) unless MO= names another
+		# (6.12.118's kbuild takes MO= as well).
 		mkdir -p "$out/obj$i" "$out/mo$i"
 		make -s -C "$wt" O="$out/obj$i" coccicheck MODE=report J=1 \
 			M="$(head -n 1 "$out/$1.groups$i")" MO="$out/mo$i" \
