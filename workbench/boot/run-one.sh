@@ -21,6 +21,10 @@ rm -rf "$tmp" "$tmp.obj"
 mkdir -p "$tmp"
 awk -F'\t' -v g="$glob" 'BEGIN { gsub(/\./, "\\.", g); gsub(/\*/, ".*", g); g = "^" g "$" }
 	/^#/ || !NF || $1 ~ g' "$tests" > "$tmp/tests.tsv"
+if ! grep -q -v -e '^#' -e '^$' "$tmp/tests.tsv"; then
+	echo "run-one: no test of $tests matches '$glob' (one glob, e.g. 'kvm.cacheable_pfnmap.*')" >&2
+	exit 2
+fi
 workbench/build/build-selftests.sh "$b/linux" "${WB_HEADERS:-$b/out/series}" "$tmp/tests" "$tmp/tests.tsv"
 WB_CASES="$tests" workbench/boot/mkinitramfs.sh build/busybox/busybox "$tmp/tests" "$tmp/initramfs.cpio" "$tmp/tests.tsv"
 workbench/boot/run-profile.sh "$b/out/$kernel/Image" "$tmp/initramfs.cpio" "$profile" "$tmp/results" || true
