@@ -91,54 +91,88 @@ build_with_progress() {
 	return "$rc"
 }
 
-# A config identical to the last one keeps its timestamp, so that kbuild
-# does not even re-run syncconfig.
-cat "${frags[@]}" > "$obj/fragment.config"
-[ -f "$obj/.config" ] && cp -p "$obj/.config" "$obj/.config.last"
-"${mk[@]}" allnoconfig >/dev/null
-(cd "$obj" && "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$obj/fragment.config" >/dev/null)
-"${mk[@]}" olddefconfig >/dev/null
-if cmp -s "$obj/.config" "$obj/.config.last" 2>/dev/null; then
-	touch -r "$obj/.config.last" "$obj/.config"
-fi
-
-# Every requested option must have survived olddefconfig.
-# Defined for this architecture: in a Kconfig outside arch/, in arch/Kconfig
-# or in this architecture's own (the KVM kselftest config asks for x86's
-# KVM_INTEL and KVM_AMD, which arm64 does not have).
 srcarch=${ARCH/x86_64/x86}
-defined() {
-	local re="^(menu)?config ${1#CONFIG_}\$"
-	grep -rqsE "$re" --include='Kconfig*' --exclude-dir=arch "$src" ||
-		grep -qsE "$re" "$src/arch/Kconfig" ||
-		grep -rqsE "$re" --include='Kconfig*' "$src/arch/$srcarch"
+
+# What the final .config depends on: the Kconfig files, the scripts and
+# Makefiles they and kconfig run, the fragments, the make command (its
+# compiler), the installed packages (the compilers' versions, whether they
+# link, pahole, rustc) and this script. Prefixes of a series that touch no
+# Kconfig file have the same key, so their .config is not made again.
+config_key() {
+	{
+		git -C "$src" ls-tree -r HEAD | awk -F'\t' '$2 ~ /(^|\/)Kconfig[^\/]*$/'
+		git -C "$src" rev-parse HEAD:scripts HEAD:Makefile "HEAD:arch/$srcarch/Makefile"
+		cat "${frags[@]}"
+		echo "${mk[*]}"
+		dpkg-query -W -f '${Package} ${Version}\n' 2>/dev/null || true
+		cat "$0"
+	} | sha1sum | cut -d' ' -f1
 }
-selected() { grep -rqsE "^\s*select ${1#CONFIG_}(\s|\$)" --include='Kconfig*' "$src"; }
-bad=0
-while IFS= read -r line; do
-	case "$line" in
-	CONFIG_*=*) opt=${line%%=*} ;;
-	"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}; line="$opt=n" ;;
-	*) continue ;;
-	esac
-	have=$(grep "^$opt=" "$obj/.config" || echo "$opt=n")
-	[ "$have" = "$line" ] && continue
-	if ! defined "$opt"; then
-		echo "config: $opt is not defined by this tree for $srcarch ($name), skipped"
-		continue
+
+# allnoconfig, the fragments, olddefconfig; then every requested option must
+# hold.
+make_config() {
+	# A config identical to the last one keeps its timestamp, so that kbuild
+	# does not even re-run syncconfig.
+	cat "${frags[@]}" > "$obj/fragment.config"
+	[ -f "$obj/.config" ] && cp -p "$obj/.config" "$obj/.config.last"
+	"${mk[@]}" allnoconfig >/dev/null
+	(cd "$obj" && "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$obj/fragment.config" >/dev/null)
+	"${mk[@]}" olddefconfig >/dev/null
+	if cmp -s "$obj/.config" "$obj/.config.last" 2>/dev/null; then
+		touch -r "$obj/.config.last" "$obj/.config"
 	fi
-	if [ "$line" = "$opt=n" ] && selected "$opt"; then
-		echo "config: '$line' requested, but this tree ($name) selects it: '$have'"
-		continue
-	fi
-	echo "config: '$line' requested but the final .config has '$have'" >&2
-	bad=1
-done < <(	# the last request for each option, as merge_config.sh applies them
-	awk '/^CONFIG_[A-Za-z0-9_]+=/ { o = substr($0, 1, index($0, "=") - 1) }
-	     /^# CONFIG_[A-Za-z0-9_]+ is not set$/ { o = $2 }
-	     o { if (!(o in v)) order[n++] = o; v[o] = $0; o = "" }
-	     END { for (i = 0; i < n; i++) print v[order[i]] }' "$obj/fragment.config")
-[ $bad -eq 0 ] || exit 1
+
+	# Every requested option must have survived olddefconfig.
+	# Defined for this architecture: in a Kconfig outside arch/, in arch/Kconfig
+	# or in this architecture's own (the KVM kselftest config asks for x86's
+	# KVM_INTEL and KVM_AMD, which arm64 does not have).
+	defined() {
+		local re="^(menu)?config ${1#CONFIG_}\$"
+		grep -rqsE "$re" --include='Kconfig*' --exclude-dir=arch "$src" ||
+			grep -qsE "$re" "$src/arch/Kconfig" ||
+			grep -rqsE "$re" --include='Kconfig*' "$src/arch/$srcarch"
+	}
+	selected() { grep -rqsE "^\s*select ${1#CONFIG_}(\s|\$)" --include='Kconfig*' "$src"; }
+	bad=0
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*) opt=${line%%=*} ;;
+		"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}; line="$opt=n" ;;
+		*) continue ;;
+		esac
+		have=$(grep "^$opt=" "$obj/.config" || echo "$opt=n")
+		[ "$have" = "$line" ] && continue
+		if ! defined "$opt"; then
+			echo "config: $opt is not defined by this tree for $srcarch (@name@), skipped"
+			continue
+		fi
+		if [ "$line" = "$opt=n" ] && selected "$opt"; then
+			echo "config: '$line' requested, but this tree (@name@) selects it: '$have'"
+			continue
+		fi
+		echo "config: '$line' requested but the final .config has '$have'" >&2
+		bad=1
+	done < <(	# the last request for each option, as merge_config.sh applies them
+		awk '/^CONFIG_[A-Za-z0-9_]+=/ { o = substr($0, 1, index($0, "=") - 1) }
+		     /^# CONFIG_[A-Za-z0-9_]+ is not set$/ { o = $2 }
+		     o { if (!(o in v)) order[n++] = o; v[o] = $0; o = "" }
+		     END { for (i = 0; i < n; i++) print v[order[i]] }' "$obj/fragment.config")
+	[ $bad -eq 0 ] || exit 1
+}
+
+key=$(config_key)
+if [ -f "$obj/.config" ] && [ -f "$obj/.wb-config-check" ] &&
+   [ "$(cat "$obj/.wb-config-key" 2>/dev/null)" = "$key $(sha1sum < "$obj/.config" | cut -d' ' -f1)" ]; then
+	# The .config these inputs make is already there (unchanged since):
+	# the same requests hold, and the same ones were skipped.
+	sed "s/@name@/$name/" "$obj/.wb-config-check"
+else
+	rm -f "$obj/.wb-config-key"
+	make_config > "$obj/.wb-config-check"
+	sed "s/@name@/$name/" "$obj/.wb-config-check"
+	echo "$key $(sha1sum < "$obj/.config" | cut -d' ' -f1)" > "$obj/.wb-config-key"
+fi
 
 built=$dest/build
 [ -z "${KBUILDS:-}" ] || built=$(realpath -m "$KBUILDS")/$sha-$(sha1sum < "$obj/.config" | cut -c1-12)

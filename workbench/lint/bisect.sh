@@ -16,6 +16,13 @@
 # Prints one line per prefix with its build time; on the first prefix that
 # does not build, or whose part's tests do not pass, prints its subject and
 # what went wrong, and exits 1.
+#
+# A prefix's boot runs in the background while the next prefix builds (the
+# boot is one single-threaded QEMU, the build mostly a serial link when
+# ccache has the objects): its tests, initramfs and Image are its own
+# (<out>/part.<n>), and its line is printed, in order, once it is judged.
+# The builds run at a lower priority (nice), so that the boot, whose tests
+# have timeouts, keeps a CPU of its own.
 set -euo pipefail
 wb=$(dirname "$(dirname "$(realpath "$0")")")
 tree=$(realpath "$1")
@@ -30,11 +37,15 @@ QUICK_PROFILE=fwb
 QUICK_KVM='kvm.set_memory_region_test,kvm.guest_print_test'
 QUICK_VHOST='vhost.vsock.*,vhost.net.*'
 
-# Run the tests of the part that the prefix in $out/kernel ends.
-run_part() {	# <profile> <globs>
-	local part=$out/part
+# Build the tests of the part that the prefix in $out/kernel ends (from
+# the worktree, which the next prefix's build checks out again), and its
+# initramfs, in <dir>, with a copy of the kernel.
+prepare_part() {	# <dir> <profile> <globs>
+	local part=$1
+	shift
 	rm -rf "$part"
 	mkdir -p "$part"
+	cp "$out/kernel/Image" "$part/Image"
 	# The part's tests that the base's series carries (WB_TESTS, bases.tsv).
 	awk -F'\t' -v globs="$2" -v base="${WB_TESTS:-*}" '
 		function re(list, r,   n, i) {
@@ -57,14 +68,20 @@ run_part() {	# <profile> <globs>
 	if [ -d "$out/tests.$key" ]; then
 		cp -a "$out/tests.$key" "$part/tests"
 	else
-		"$wb/build/build-selftests.sh" "$top/src" "$out/kernel" "$part/tests" "$part/tests.tsv" \
+		nice -n 10 "$wb/build/build-selftests.sh" "$top/src" "$out/kernel" "$part/tests" "$part/tests.tsv" \
 			> "$part/build.log" 2>&1 || { tail -n 20 "$part/build.log"; return 1; }
 		cp -a "$part/tests" "$out/tests.$key"
 	fi
 	WB_CASES="$(echo "$repo"/*/tests.tsv)" "$wb/boot/mkinitramfs.sh" "$repo/build/busybox/busybox" \
 		"$part/tests" "$part/initramfs.cpio" \
 		"$part/tests.tsv"
-	"$wb/boot/run-profile.sh" "$out/kernel/Image" "$part/initramfs.cpio" "$1" \
+}
+
+# Boot what prepare_part made in <dir> and judge the results.
+boot_part() {	# <dir> <profile>
+	local part=$1
+	shift
+	"$wb/boot/run-profile.sh" "$part/Image" "$part/initramfs.cpio" "$1" \
 		"$part/results" > "$part/run.log" 2>&1 || true
 	python3 - "$wb/judge" "$part/results/$1.tsv" "$1" "$repo"/*/expectations.tsv <<-'EOF'
 	import sys
@@ -82,7 +99,40 @@ run_part() {	# <profile> <globs>
 	EOF
 }
 
-rm -rf "$out"/tests.*
+# The prefix whose boot runs in the background: its number, subject, part
+# ("<profile> <globs>"), what it built and in how long, its directory and
+# the background job.
+p_pid='' p_n='' p_subj='' p_part='' p_built='' p_secs='' p_dir=''
+
+# Boot <dir>'s prefix on <profile> in the background; <dir>/secs gets the
+# boot's duration, <dir>/why what went wrong.
+start_boot() {	# <dir> <profile>
+	(
+		s=$(date +%s) rc=0
+		boot_part "$1" "$2" > "$1/why" 2>&1 || rc=$?
+		echo $(( $(date +%s) - s )) > "$1/secs"
+		exit $rc
+	) &
+	p_pid=$!
+}
+
+# Wait for the prefix booting in the background and print its line, or
+# what failed (and exit 1).
+finish() {
+	local rc=0
+	[ -n "$p_pid" ] || return 0
+	wait "$p_pid" || rc=$?
+	p_pid=''
+	if [ $rc -ne 0 ]; then
+		echo "bisect: prefix $p_n/$total: its tests fail on ${p_part% *} (${p_part#* }): $p_subj"
+		sed 's/^/    | /' "$p_dir/why"
+		exit 1
+	fi
+	echo "bisect: $p_n/$total builds ($p_built, $p_secs s; ${p_part#* } pass on ${p_part% *}, $(cat "$p_dir/secs") s to boot): $p_subj"
+	rm -rf "$p_dir"
+}
+
+rm -rf "$out"/tests.* "$out"/part "$out"/part.*
 shas=$(git -C "$tree" rev-list --reverse base..series)
 total=$(echo "$shas" | wc -l)
 n=0
@@ -90,7 +140,8 @@ for sha in $shas; do
 	n=$((n + 1))
 	subj=$(git -C "$tree" log -1 --format=%s "$sha")
 	start=$(date +%s)
-	if ! "$wb/build/build-kernel.sh" "$tree" "$sha" "$out/kernel" "$@" > "$log" 2>&1; then
+	if ! nice -n 10 "$wb/build/build-kernel.sh" "$tree" "$sha" "$out/kernel" "$@" > "$log" 2>&1; then
+		finish
 		echo "bisect: prefix $n/$total does not build (kernel): $subj"
 		tail -n 20 "$log" | sed 's/^/    | /'
 		exit 1
@@ -100,8 +151,9 @@ for sha in $shas; do
 		[ -d "$top/src/tools/testing/selftests/$t" ] || continue
 		git -C "$tree" diff --quiet "$sha^" "$sha" -- \
 			"tools/testing/selftests/$t" include/uapi && continue
-		if ! "$wb/build/build-selftests.sh" --target "$top/src" "$out/kernel" \
+		if ! nice -n 10 "$wb/build/build-selftests.sh" --target "$top/src" "$out/kernel" \
 			"$out/$t" "$t" > "$log" 2>&1; then
+			finish
 			echo "bisect: prefix $n/$total does not build (selftests/$t): $subj"
 			grep -m 20 -E 'error|Error' "$log" | sed 's/^/    | /'
 			exit 1
@@ -119,17 +171,25 @@ for sha in $shas; do
 		fi
 		[ -z "$quick" ] || part="$QUICK_PROFILE $quick"
 	fi
-	if [ -n "$part" ]; then
-		# shellcheck disable=SC2086	# profile and globs, without spaces
-		if ! why=$(run_part $part 2>&1); then
-			echo "bisect: prefix $n/$total: its tests fail on ${part% *} (${part#* }): $subj"
-			echo "$why" | sed 's/^/    | /'
-			exit 1
-		fi
-		built="$built; ${part#* } pass on ${part% *}"
+	secs=$(( $(date +%s) - start ))
+	if [ -z "$part" ]; then
+		finish
+		echo "bisect: $n/$total builds ($built, $secs s): $subj"
+		continue
 	fi
-	echo "bisect: $n/$total builds ($built, $(( $(date +%s) - start )) s): $subj"
+	# shellcheck disable=SC2086	# profile and globs, without spaces
+	if ! why=$(prepare_part "$out/part.$n" $part 2>&1); then
+		finish
+		echo "bisect: prefix $n/$total: its tests do not build for ${part% *} (${part#* }): $subj"
+		echo "$why" | sed 's/^/    | /'
+		exit 1
+	fi
+	# One boot at a time: the previous prefix's ends before this one's starts.
+	finish
+	start_boot "$out/part.$n" "${part% *}"
+	p_n=$n p_subj=$subj p_part=$part p_built=$built p_secs=$secs p_dir=$out/part.$n
 done
+finish
 missing=$(awk -F'\t' '!/^#/ && NF { print $1 }' "$wb/lint/parts.tsv" |
 	  grep -vxF -f <(git -C "$tree" log --format=%s base..series) || true)
 # A base whose series carries only some of the tests (bases.tsv) has only

@@ -9,13 +9,18 @@
 # Warnings are compared without their line and column numbers, and only
 # those in files the series touches (the .c files and the headers) count:
 # kbuild may compile other files on the way.
+#
+# The report is kept in <tree>/../out/lint-warnings and in the lint cache
+# outside the clone (lint-lib.sh) under the git trees of the base and the
+# series, the fragments, the compiler's and sparse's versions and the
+# scripts that build and check: another clone of the same series takes it.
 set -euo pipefail
 wb=$(dirname "$(dirname "$(realpath "$0")")")
-tree=$(realpath "$1")
+# shellcheck source=lint-lib.sh
+. "$wb/lint/lint-lib.sh"
+lint_start warnings "$1"
 shift
-top=$(dirname "$tree")
-src=$top/src obj=$top/out/obj out=$top/out/warnings
-mkdir -p "$out"
+src=$top/src obj=$top/out/obj
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$top")} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
@@ -40,20 +45,27 @@ warnings() {	# <kernel> <commit>
 	done
 	sort -o "$out/$1.txt" "$out/$1.txt"
 }
-warnings base base
-warnings series series
+report() {
+	local f b s new
+	for f in $files; do
+		b=$(grep -c "^$f: " "$out/base.txt" || true)
+		s=$(grep -c "^$f: " "$out/series.txt" || true)
+		[ -f "$obj/${f%.c}.o" ] || { echo "warnings: $f: not built by this config"; continue; }
+		echo "warnings: $f: $b before, $s after"
+	done
+	new=$(comm -13 "$out/base.txt" "$out/series.txt")
+	[ -z "$new" ] || echo "$new" | sed 's/^/warnings: new: /'
+	echo "warnings: $(wc -l < "$out/base.txt") before, $(wc -l < "$out/series.txt") after, $(printf '%s' "$new" | grep -c . || true) new"
+}
 
-status=0
-for f in $files; do
-	b=$(grep -c "^$f: " "$out/base.txt" || true)
-	s=$(grep -c "^$f: " "$out/series.txt" || true)
-	[ -f "$obj/${f%.c}.o" ] || { echo "warnings: $f: not built by this config"; continue; }
-	echo "warnings: $f: $b before, $s after"
-done
-new=$(comm -13 "$out/base.txt" "$out/series.txt")
-if [ -n "$new" ]; then
-	echo "$new" | sed 's/^/warnings: new: /'
-	status=1
+key="$(git -C "$tree" rev-parse base^{tree} series^{tree}) $(cat "${frags[@]}" | sha1sum | cut -c1-40)"
+key="$key $(sha1sum < "$wb/build/build-kernel.sh" | cut -c1-40)"
+key="$key $(aarch64-linux-gnu-gcc --version | head -n 1) $(sparse --version 2>&1)"
+if ! lint_unchanged series "$key" report.txt; then
+	warnings base base
+	warnings series series
+	report > "$out/report.txt"
+	lint_done series "$key" report.txt
 fi
-echo "warnings: $(wc -l < "$out/base.txt") before, $(wc -l < "$out/series.txt") after, $(printf '%s' "$new" | grep -c . || true) new"
-exit $status
+cat "$out/report.txt"
+! grep -q '^warnings: new: ' "$out/report.txt"
