@@ -55,11 +55,17 @@ lint_unchanged() {
 }
 
 # lint_done <commit> <key> <result>...: the results of <commit> are made:
-# record their key in <out>, and keep them in the cache.
+# record their key in <out>, and keep them in the cache, unless they name a
+# path of this clone (another clone's result would then differ from its own
+# in that path alone, and be reported as new).
 lint_done() {
 	local c=$1 key=$2 h tmp
 	shift 2
 	echo "$key $lint_scripts" > "$out/$c.key"
+	if (cd "$out" && grep -qF "$top/" "$@"); then
+		echo "$lint_name: $c: the results name $top: not kept in $lint_cache"
+		return 0
+	fi
 	h=$lint_cache/$(lint_hash "$c" "$key")
 	[ -d "$h" ] && return 0
 	tmp=$(mktemp -d "$lint_cache/.new.XXXXXX")
