@@ -54,7 +54,7 @@ boot_in_turn() {
 boot_one() {
 	local dir=$1 prefix=$2 initrd=$3 prof=$4 k=$5 r=$6 start
 	start=$(date +%s)
-	WB_TESTS='*' $wb/boot/run-profile.sh "build/out/$prefix$k/Image" "$initrd" "$prof" \
+	WB_PROFILE_TESTS='*' $wb/boot/run-profile.sh "build/out/$prefix$k/Image" "$initrd" "$prof" \
 		"$dir/$k.$r" >/dev/null || true
 	echo "bench: $k run $r of $reps on $prof: $(( $(date +%s) - start )) s"
 }
