@@ -4,11 +4,9 @@
 # Usage: run-profile.sh <Image> <initramfs.cpio> <profile> <results-dir>
 #
 # WB_PROFILE_TESTS, if set, replaces the profile's test globs (bench.sh
-# runs every benchmark of its initramfs on the profile's host). It is not
-# WB_TESTS, the globs of the tests a base's series carries, which the
-# Makefile exports to every script: under that name, every profile of a
-# make check ran every test of its initramfs, whatever its own globs said
-# (judged only where they did). WB_PROFILES, if set, is
+# runs every benchmark of its initramfs on the profile's host); it is not
+# WB_TESTS, the tests a base's series carries, which the Makefile exports
+# to every script. WB_PROFILES, if set, is
 # the profiles file to read instead of profiles.tsv (bench/profiles.tsv).
 # The machine picks the emulator: 'virt' is arm64 (qemu-system-aarch64, PL011
 # console), 'q35' is x86-64 (qemu-system-x86_64, 8250 console).
