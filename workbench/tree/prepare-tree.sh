@@ -67,7 +67,7 @@ fetch_source() {
 	dir=$top/sources/$BASE
 	# Downloaded packages are kept outside the clone, by package and
 	# version (a download cache: the same file whoever fetched it).
-	pkg=${WB_LINT_CACHE:-$HOME/.cache/kernel-workbench}/sources/$PKG
+	pkg=${WB_LINT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kernel-workbench}/sources/$PKG
 	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$pkg"
 	echo "$SOURCE" > "$dir/sources.list"
 	apt=(-oDir::Etc::SourceList="$dir/sources.list" -oDir::Etc::SourceParts=/dev/null
