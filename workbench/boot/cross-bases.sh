@@ -47,27 +47,8 @@ expect+=($(ls {arch-arm64-kvm,drivers-vhost,Documentation}/expectations."$to".ts
 bad=0
 for p in $hosts; do
 	$wb/boot/run-profile.sh "$dst/out/series/Image" "$out/initramfs.cpio" "$p" "$out/results" || true
-	python3 - "$wb/judge" "$out/results/$p.tsv" "$p" "$from" "$to" "$wb/boot/cross-differences.tsv" \
-		"${expect[@]}" <<-'EOF' || bad=1
-	import fnmatch, sys
-	sys.path.insert(0, sys.argv[1])
-	from matrix import expected, read_tsv
-	results, profile, frm, to = read_tsv(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-	differ = [r for r in read_tsv(sys.argv[6]) if r[0] == frm and r[1] == to]
-	expect = [r for f in sys.argv[7:] for r in read_tsv(f)]
-	count, bad = {}, 0
-	for name, got, *_ in results:
-	    want = (expected(expect, name, profile) or ('pass', 'pass'))[1]
-	    for r in differ:
-	        if fnmatch.fnmatchcase(name, r[2]) and fnmatch.fnmatchcase(profile, r[3]):
-	            want = r[4]
-	    count[got] = count.get(got, 0) + 1
-	    if got != want:
-	        print('  %s: %s, expected %s' % (name, got, want))
-	        bad += 1
-	print("cross: %s's binaries on %s's kernel, %s: %s; %d not as expected" %
-	      (frm, to, profile, ', '.join('%d %s' % (n, o) for o, n in sorted(count.items())), bad))
-	sys.exit(1 if bad else 0)
-	EOF
+	$wb/judge/judge-profile.py "$out/results/$p.tsv" "$p" \
+		--differ $wb/boot/cross-differences.tsv "$from" "$to" \
+		--label "cross: $from's binaries on $to's kernel, $p" -- "${expect[@]}" || bad=1
 done
 exit $bad

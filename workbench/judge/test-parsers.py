@@ -12,7 +12,8 @@ a case the list does not name, cut short as if the kernel had died, with a
 splat, with a kernel that never reached the init. stress-report.py counts the
 stress cases of the first. matrix.py judges small results
 directories against expectations: every way a cell can be right or wrong
-is counted the way its docstring says.
+is counted the way its docstring says. judge-profile.py (bisect's and make
+cross's judge) gives each test the series outcome or a difference by design.
 """
 import os
 import subprocess
@@ -272,6 +273,42 @@ class Matrix(unittest.TestCase):
     def test_elapsed(self):
         _, _, out = matrix(GOOD)
         self.assertIn('elapsed: 0:06 total, 0:00 build, 0:00 boot, 0:01 lint', out)
+
+
+def judge_profile(results, profile, extra=()):
+    """judge-profile.py's exit status and output for one results table."""
+    with tempfile.TemporaryDirectory() as d:
+        for name, text in (('r.tsv', results), ('expect.tsv', EXPECT),
+                           ('differ.tsv', 'x\ty\tt.fixed\tb\tskip\twhy\n')):
+            with open(os.path.join(d, name), 'w') as f:
+                f.write(text)
+        extra = [os.path.join(d, a) if a == 'differ.tsv' else a for a in extra]
+        p = subprocess.run([os.path.join(HERE, 'judge-profile.py'), os.path.join(d, 'r.tsv'),
+                            profile] + extra + ['--', os.path.join(d, 'expect.tsv')],
+                           capture_output=True, text=True)
+    return p.returncode, p.stdout
+
+
+class JudgeProfile(unittest.TestCase):
+    def test_series_outcomes(self):
+        # The series column of the last matching line; 'pass' for a test no
+        # line names and for the run's own checks.
+        self.assertEqual(judge_profile(run(('t.fixed', 'pass'), ('t.skipped', 'skip'),
+                                           ('u.new', 'pass')), 'a'), (0, ''))
+        rc, out = judge_profile(run(('t.fixed', 'fail'), ('u.new', 'skip'), complete='fail'), 'a',
+                                ('--label', 'on a'))
+        self.assertEqual(rc, 1)
+        self.assertEqual(out.split('\n'), ['t.fixed: fail, expected pass', 'u.new: skip, expected pass',
+                                           '@complete: fail, expected pass',
+                                           'on a: 2 fail, 1 pass, 1 skip; 3 not as expected', ''])
+
+    def test_differences_by_design(self):
+        # A line of the differences file for this from/to pair replaces the
+        # expectation on the profiles its glob names, and only there.
+        args = ('--differ', 'differ.tsv', 'x', 'y')
+        self.assertEqual(judge_profile(run(('t.fixed', 'skip')), 'b', args)[0], 0)
+        self.assertEqual(judge_profile(run(('t.fixed', 'skip')), 'a', args)[0], 1)
+        self.assertEqual(judge_profile(run(('t.fixed', 'skip')), 'b', ('--differ', 'differ.tsv', 'y', 'x'))[0], 1)
 
 
 if __name__ == '__main__':

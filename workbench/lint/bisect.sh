@@ -83,20 +83,7 @@ boot_part() {	# <dir> <profile>
 	shift
 	"$wb/boot/run-profile.sh" "$part/Image" "$part/initramfs.cpio" "$1" \
 		"$part/results" > "$part/run.log" 2>&1 || true
-	python3 - "$wb/judge" "$part/results/$1.tsv" "$1" "$repo"/*/expectations.tsv <<-'EOF'
-	import sys
-	sys.path.insert(0, sys.argv[1])
-	from matrix import expected, read_tsv
-	results, profile = read_tsv(sys.argv[2]), sys.argv[3]
-	expect = [r for f in sys.argv[4:] for r in read_tsv(f)]
-	bad = 0
-	for name, got, *_ in results:
-	    want = (expected(expect, name, profile) or ('pass', 'pass'))[1]
-	    if got != want:
-	        print('%s: %s, expected %s' % (name, got, want))
-	        bad += 1
-	sys.exit(1 if bad else 0)
-	EOF
+	"$wb/judge/judge-profile.py" "$part/results/$1.tsv" "$1" -- "$repo"/*/expectations.tsv
 }
 
 # The prefix whose boot runs in the background: its number, subject, part
