@@ -60,9 +60,14 @@ export JOBS ?= 3
 # the clone are hashed relative to it (base_dir), and the working directory
 # not at all, so that the same source in another clone hits; ccache still
 # hashes the compiler, its options and every header it reads, so a hit is
-# the object a cold build would make.
+# the object a cold build would make. Depend mode takes the headers a
+# compile read from the compiler's own dependency file (kbuild passes
+# -MMD) instead of running the preprocessor a second time: a cold kernel
+# build takes about 14% less (measured on mm/ and kernel/sched/: 61 s
+# against 70 s), and a warm one hits the same entries.
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
+export CCACHE_DEPEND ?= 1
 
 .PHONY: all check check-other cross lint bench help deps tree configs patches kernel selftests run report one range-diff clean
 
@@ -76,21 +81,29 @@ FORMAT  ?= compact
 REPORT   = $(WB)/judge/matrix.py $(RES) $(WB)/boot/profiles.tsv $(TIMES) --format $(FORMAT) \
 	   --base "$(BASE) ($$(git -C $(TREE) log -1 --format=%s base 2>/dev/null | sed 's/^Linux \([^ ]*\) (Debian \(.*\))/\2 \1/'))"
 
-# make boots the profiles on the series kernel itself first and prints
-# their table; then those on variants of it that need kernels of their own
-# (the debug and no-jump-label configs), and the whole table again.
+# make boots a first few profiles on the series kernel and prints their
+# table: a host with FWB, one without, and the two small-IPA hosts, so that
+# each part of the series has results about a minute after the kernel is
+# built (two boots at a time: fwb beside nofwb-nvhe, ipa36 and ipa32).
+# Then the other profiles on the series kernel itself, those on variants
+# of it that need kernels of their own (the debug and no-jump-label
+# configs), and the whole table.
+FIRST_PROFILES   := $(filter $(PROFILES),fwb nofwb-nvhe ipa36 ipa32)
 MAIN_PROFILES    := $(shell awk -F'\t' '!/^\#/ && NF && $$6 == "-" { print $$1 }' $(WB)/boot/profiles.tsv)
+REST_PROFILES    := $(filter-out $(FIRST_PROFILES),$(filter $(PROFILES),$(MAIN_PROFILES)))
 VARIANT_PROFILES := $(filter-out $(MAIN_PROFILES),$(PROFILES))
 
 all: kernel-series initramfs-series
 	@rm -f $(RES)/.before
-	@PROFILES="$(filter $(PROFILES),$(MAIN_PROFILES))" $(WB)/boot/run-kernel.sh $(TREE) series \
+	@PROFILES="$(FIRST_PROFILES)" $(WB)/boot/run-kernel.sh $(TREE) series \
 		$(OUT) series $(RES) $(TIMES) $(FRAGMENTS)
-	@echo; echo 'First results (the profiles on the series kernel itself; the variants follow):'
-	-@$(REPORT) --only "$(filter $(PROFILES),$(MAIN_PROFILES))" -- $(EXPECT)
+	@echo; echo 'First results ($(FIRST_PROFILES) on the series kernel$(if $(REST_PROFILES)$(VARIANT_PROFILES),; the other profiles follow)):'
+	-@$(REPORT) --only "$(FIRST_PROFILES)" -- $(EXPECT)
+	@$(if $(REST_PROFILES),PROFILES="$(REST_PROFILES)" $(WB)/boot/run-kernel.sh $(TREE) series \
+		$(OUT) series $(RES) $(TIMES) $(FRAGMENTS))
 	@$(if $(VARIANT_PROFILES),PROFILES="$(VARIANT_PROFILES)" $(WB)/boot/run-kernel.sh $(TREE) series \
 		$(OUT) series $(RES) $(TIMES) $(FRAGMENTS))
-	@$(REPORT) --only "$(PROFILES)" -- $(EXPECT)
+	@$(if $(REST_PROFILES)$(VARIANT_PROFILES),$(REPORT) --only "$(PROFILES)" -- $(EXPECT))
 
 help:
 	@echo 'Targets:'

@@ -63,7 +63,8 @@ x86_64)	export ARCH=x86_64 CROSS_COMPILE=
 	target=bzImage image=arch/x86/boot/bzImage ;;
 *)	echo "kernel: WB_ARCH=$WB_ARCH: not arm64 or x86_64" >&2; exit 1 ;;
 esac
-export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$top")} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$top")} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1} \
+	CCACHE_DEPEND=${CCACHE_DEPEND:-1}
 mk=(make -s -C "$src" O="$obj" -j"${JOBS:-3}" CC="ccache ${CROSS_COMPILE}gcc"
     KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=workbench KBUILD_BUILD_HOST=workbench)
 
