@@ -127,6 +127,11 @@ if ! git -C "$tree" rev-parse -q --verify refs/heads/base >/dev/null 2>&1; then
 	sed -i '/^# Debian packaging/,$d' "$tree/.gitignore"
 	cd "$tree"
 	git init -q -b base
+	# No automatic repack: the first 'git am' would start one of the
+	# base's 80,000 loose objects in the background, a minute or two of CPU
+	# taken from the kernel build that follows. The tree is made here and
+	# thrown away by 'make tree' when the base changes.
+	git config gc.auto 0
 	git config user.name >/dev/null || git config user.name "workbench"
 	git config user.email >/dev/null || git config user.email "workbench@localhost"
 	git add -A
