@@ -93,16 +93,18 @@ MAIN_PROFILES    := $(shell awk -F'\t' '!/^\#/ && NF && $$6 == "-" { print $$1 }
 REST_PROFILES    := $(filter-out $(FIRST_PROFILES),$(filter $(PROFILES),$(MAIN_PROFILES)))
 VARIANT_PROFILES := $(filter-out $(MAIN_PROFILES),$(PROFILES))
 
+# $(call boot,K,P): boot kernel K (one of KERNELS) on the profiles P, building
+# the variants of it that a profile's config fragment asks for.
+boot = PROFILES="$(2)" $(WB)/boot/run-kernel.sh $(TREE) "$(COMMIT_$(1))" $(OUT) $(1) $(RES) $(TIMES) \
+	$(FRAGMENTS)
+
 all: kernel-series initramfs-series
 	@rm -f $(RES)/.before
-	@PROFILES="$(FIRST_PROFILES)" $(WB)/boot/run-kernel.sh $(TREE) series \
-		$(OUT) series $(RES) $(TIMES) $(FRAGMENTS)
+	@$(call boot,series,$(FIRST_PROFILES))
 	@echo; echo 'First results ($(FIRST_PROFILES) on the series kernel$(if $(REST_PROFILES)$(VARIANT_PROFILES),; the other profiles follow)):'
 	-@$(REPORT) --only "$(FIRST_PROFILES)" -- $(EXPECT)
-	@$(if $(REST_PROFILES),PROFILES="$(REST_PROFILES)" $(WB)/boot/run-kernel.sh $(TREE) series \
-		$(OUT) series $(RES) $(TIMES) $(FRAGMENTS))
-	@$(if $(VARIANT_PROFILES),PROFILES="$(VARIANT_PROFILES)" $(WB)/boot/run-kernel.sh $(TREE) series \
-		$(OUT) series $(RES) $(TIMES) $(FRAGMENTS))
+	@$(if $(REST_PROFILES),$(call boot,series,$(REST_PROFILES)))
+	@$(if $(VARIANT_PROFILES),$(call boot,series,$(VARIANT_PROFILES)))
 	@$(if $(REST_PROFILES)$(VARIANT_PROFILES),$(REPORT) --only "$(PROFILES)" -- $(EXPECT))
 
 help:
@@ -189,7 +191,7 @@ run: run-series
 # A profile may boot a variant of the kernel with a config fragment of its
 # own (the last column of profiles.tsv); run-kernel.sh builds it.
 run-%: kernel-% initramfs-%
-	@PROFILES="$(PROFILES)" $(WB)/boot/run-kernel.sh $(TREE) "$(COMMIT_$*)" $(OUT) $* $(RES) $(TIMES) $(FRAGMENTS)
+	@$(call boot,$*,$(PROFILES))
 
 # The last results, judged as the run that made them judged them (with
 # the kernels before the series after make check), without booting
