@@ -189,7 +189,7 @@ initramfs-%: selftests
 run: run-series
 
 # A profile may boot a variant of the kernel with a config fragment of its
-# own (the last column of profiles.tsv); run-kernel.sh builds it.
+# own (the last column of profiles.tsv): 'boot' builds it.
 run-%: kernel-% initramfs-%
 	@$(call boot,$*,$(PROFILES))
 
