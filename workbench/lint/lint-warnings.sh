@@ -33,17 +33,20 @@ warnings() {	# <kernel> <commit>
 	rm -f "$out/$1/stamp"
 	"$wb/build/build-kernel.sh" "$tree" "$2" "$out/$1" "${frags[@]}" > "$out/$1.build.log" 2>&1 ||
 		{ echo "warnings: the $1 kernel does not build"; tail -n 20 "$out/$1.build.log"; exit 1; }
-	: > "$out/$1.txt"
+	local f objs=()
 	for f in $files; do
-		[ -f "$src/$f" ] && [ -f "$obj/${f%.c}.o" ] || continue
-		# W=1 changes the flags, so kbuild recompiles the file; C=2 runs
-		# sparse on it whatever its state.
-		make -s -C "$src" O="$obj" W=1 C=2 CC=aarch64-linux-gnu-gcc \
-			"${f%.c}.o" 2>&1 | grep -E '(warning|error):' |
-			sed -E "s|^($src/)?([^:]+):[0-9]+:([0-9]+:)? |\2: |" |
-			grep -F -f <(echo "$touched" | sed 's/$/: /') >> "$out/$1.txt" || true
+		[ -f "$src/$f" ] && [ -f "$obj/${f%.c}.o" ] && objs+=("${f%.c}.o")
 	done
-	sort -o "$out/$1.txt" "$out/$1.txt"
+	# One make for every file, JOBS at a time, going on past a file that does
+	# not compile (as one make per file did): W=1 changes the flags, so
+	# kbuild recompiles each; C=2 runs sparse on each whatever its state.
+	# A diagnostic is one line, and the lines are sorted: the report does
+	# not depend on the order in which the compiles finish.
+	{ [ ${#objs[@]} -eq 0 ] ||
+		make -s -k -j"${JOBS:-3}" -C "$src" O="$obj" W=1 C=2 CC=aarch64-linux-gnu-gcc \
+			"${objs[@]}" 2>&1 || true; } | grep -E '(warning|error):' |
+		sed -E "s|^($src/)?([^:]+):[0-9]+:([0-9]+:)? |\2: |" |
+		grep -F -f <(echo "$touched" | sed 's/$/: /') | sort > "$out/$1.txt" || true
 }
 report() {
 	local f b s new
