@@ -37,10 +37,10 @@ def main():
     # which must be Debian's, where python3-ply is installed.
     env = dict(os.environ, PATH='/usr/bin:/bin:' + os.environ.get('PATH', ''))
     bad = []
-    files = sorted(glob.glob(os.path.join(patches, '[0-9][0-9][0-9][0-9]-*.patch')))
+    # The patches, without the cover letter (a single patch has none).
+    files = sorted(p for p in glob.glob(os.path.join(patches, '[0-9][0-9][0-9][0-9]-*.patch'))
+                   if not os.path.basename(p).startswith('0000-'))
     for path in files:
-        if os.path.basename(path).startswith('0000-'):
-            continue
         subj = subject(path)
         out = subprocess.run(
             ['scripts/checkpatch.pl', '--strict', '--no-signoff', '--terse',
@@ -68,7 +68,8 @@ def main():
             print('checkpatch: allow-list line no longer needed: %s %s' % (a[0], a[1]))
     for b in bad:
         print('checkpatch: not allowed: ' + b)
-    print('checkpatch: %d patches, %d unexplained reports' % (len(files) - 1, len(bad)))
+    print('checkpatch: %d patch%s, %d unexplained reports' %
+          (len(files), '' if len(files) == 1 else 'es', len(bad)))
     return 1 if bad else 0
 
 

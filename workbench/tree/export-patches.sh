@@ -32,15 +32,21 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 export_one() {	# <branch> <patches-dir>
-	local branch=$1 dest
+	local branch=$1 dest cover=--cover-letter
 	dest=$(realpath -m "$2")
 	rm -f "$tmp"/*.patch
+	# A single patch goes without a cover letter, as the lists expect,
+	# unless its branch has a description to make one of.
+	if [ "$(git -C "$tree" rev-list --count "base..$branch")" = 1 ] &&
+	   ! git -C "$tree" config "branch.$branch.description" > /dev/null; then
+		cover=--no-cover-letter
+	fi
 	# The cover letter is dated with the series tip's author date, which
 	# 'git am' keeps, rather than with the time of the export; blob ids in the
 	# index lines have a fixed length, not one that depends on how many objects
 	# the repository holds.
 	GIT_COMMITTER_DATE=$(git -C "$tree" log -1 --format=%aD "$branch") \
-	git -C "$tree" -c core.abbrev=12 format-patch -q --cover-letter --cover-from-description=subject \
+	git -C "$tree" -c core.abbrev=12 format-patch -q "$cover" --cover-from-description=subject \
 		--base=base --zero-commit --no-signature \
 		-o "$tmp" "base..$branch"
 
@@ -76,7 +82,7 @@ export_one() {	# <branch> <patches-dir>
 	# The union, in the order of first appearance.
 	awk '!seen[$0]++' "$tmp/all.to" > "$tmp/to"
 	awk '!seen[$0]++' "$tmp/all.cc" | grep -vxF -f "$tmp/to" > "$tmp/cc" || true
-	addheaders "$tmp/0000-cover-letter.patch" "$tmp/to" "$tmp/cc"
+	[ ! -f "$tmp/0000-cover-letter.patch" ] || addheaders "$tmp/0000-cover-letter.patch" "$tmp/to" "$tmp/cc"
 
 	mkdir -p "$dest"
 	rm -f "$dest"/[0-9][0-9][0-9][0-9]-*.patch
