@@ -26,6 +26,10 @@ if ! grep -q -v -e '^#' -e '^$' "$tmp/tests.tsv"; then
 	exit 2
 fi
 workbench/build/build-selftests.sh "$b/linux" "${WB_HEADERS:-$b/out/series}" "$tmp/tests" "$tmp/tests.tsv"
+if [ ! -d "$tmp/tests" ]; then
+	echo "run-one: no test matching '$glob' is among this base's (bases.tsv: ${WB_TESTS:-*})" >&2
+	exit 2
+fi
 WB_CASES="$tests" workbench/boot/mkinitramfs.sh build/busybox/busybox "$tmp/tests" "$tmp/initramfs.cpio" "$tmp/tests.tsv"
 workbench/boot/run-profile.sh "$b/out/$kernel/Image" "$tmp/initramfs.cpio" "$profile" "$tmp/results" || true
 column -t -s $'\t' "$tmp/results/$profile.tsv"
