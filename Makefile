@@ -68,6 +68,13 @@ export JOBS ?= 3
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
 export CCACHE_DEPEND ?= 1
+# Likewise the kernels themselves (build-kernel.sh): each build is kept
+# under its commit, .config and build script, next to ccache's directory,
+# and every kernel of a run (the series, the bases, the variants, each
+# prefix of lint's bisect) that was already built so is copied from there.
+# Commit ids are reproducible (prepare-tree.sh), so a fresh clone of the
+# same series finds them.
+export KBUILDS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kernel-workbench/builds
 
 .PHONY: all check check-other cross lint bench help deps tree configs patches kernel selftests run report one range-diff clean
 
@@ -167,7 +174,7 @@ patches: tree
 kernel: kernel-series
 
 kernel-%: configs
-	@KBUILDS=$(OUT)/builds $(STAGE) kernel-$* $(WB)/build/build-kernel.sh $(TREE) "$(COMMIT_$*)" \
+	@$(STAGE) kernel-$* $(WB)/build/build-kernel.sh $(TREE) "$(COMMIT_$*)" \
 		$(OUT)/$* $(FRAGMENTS)
 
 $(BUSYBOX): | deps

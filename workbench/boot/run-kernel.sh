@@ -45,7 +45,7 @@ while IFS=$'\t' read -r -u 3 profile _ _ append _ config; do
 		# would record a second, empty build stage over the first.
 		if [ -z "${built[$variant]:-}" ]; then
 			built[$variant]=ok
-			KOBJ=$(dirname "$tree")/out/obj.$suffix KBUILDS=$out/builds \
+			KOBJ=$(dirname "$tree")/out/obj.$suffix KBUILDS=${KBUILDS:-$out/builds} \
 				"$wb/stage.sh" "$times" "kernel-$variant" "$wb/build/build-kernel.sh" \
 				"$tree" "$commit" "$out/$variant" "${frags[@]}" "$config" ||
 				built[$variant]=failed

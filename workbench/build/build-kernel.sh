@@ -13,8 +13,12 @@
 # The results are copied to <variant-dir> (Image, usr/include, config); a
 # stamp there skips the build when neither <commit> nor the fragments
 # changed. With KBUILDS=<dir> in the environment, every build is also kept
-# there under its commit and final .config, and a commit already built with
-# the same .config, in any variant, is not built again but copied.
+# there under its commit, final .config and this script's hash, and a
+# commit already built with the same .config and script, in any variant and
+# any clone, is not built again but copied. The Makefile keeps it outside
+# the clone (~/.cache/kernel-workbench/builds, next to ccache's directory),
+# so that CI's fresh clone takes the kernels the session built, as it takes
+# ccache's objects; a build unused for a week is removed.
 #
 # The config is allnoconfig plus the fragments, merged with the tree's own
 # merge_config.sh. Every option a fragment asks for must hold in the final
@@ -45,6 +49,10 @@ fi
 name=$(basename "$dest")
 
 mkdir -p "$dest" "$obj"
+# The worktree is left at <commit> in every case, an up-to-date kernel
+# included: bisect.sh builds the prefix's tests from it.
+[ -d "$src" ] || git -C "$tree" worktree add -q --detach "$src" "$sha"
+git -C "$src" checkout -q -f --detach "$sha"
 stamp="$sha $(cat "${frags[@]}" | sha1sum | cut -d' ' -f1)"
 if [ -f "$dest/Image" ] && [ "$(cat "$dest/stamp" 2>/dev/null)" = "$stamp" ]; then
 	echo "kernel $name: up to date ($(git -C "$tree" log -1 --format='%h %s' "$sha"))"
@@ -52,8 +60,6 @@ if [ -f "$dest/Image" ] && [ "$(cat "$dest/stamp" 2>/dev/null)" = "$stamp" ]; th
 fi
 rm -f "$dest/stamp"
 
-[ -d "$src" ] || git -C "$tree" worktree add -q --detach "$src" "$sha"
-git -C "$src" checkout -q -f --detach "$sha"
 echo "kernel $name: $(git -C "$src" log -1 --format='%h %s')"
 
 case ${WB_ARCH:-arm64} in
@@ -176,17 +182,33 @@ else
 fi
 
 built=$dest/build
-[ -z "${KBUILDS:-}" ] || built=$(realpath -m "$KBUILDS")/$sha-$(sha1sum < "$obj/.config" | cut -c1-12)
+if [ -n "${KBUILDS:-}" ]; then
+	# The commit (its id is reproducible: fixed dates, prepare-tree.sh),
+	# the final .config (which names the compiler's, assembler's and
+	# linker's versions) and this script (the make command) make the
+	# build: the same three give the same Image and headers.
+	kbuilds=$(realpath -m "$KBUILDS")
+	built=$kbuilds/$sha-$(sha1sum < "$obj/.config" | cut -c1-12)-$(sha1sum < "$0" | cut -c1-8)
+	# Builds not used for a week go.
+	mkdir -p "$kbuilds"
+	find "$kbuilds" -mindepth 2 -maxdepth 2 -name stamp -mtime +7 -printf '%h\0' | xargs -0r rm -rf
+fi
 if [ "$built" != "$dest/build" ] && [ -f "$built/stamp" ]; then
-	echo "kernel $name: the same commit and .config as $(cat "$built/stamp"): reused"
+	echo "kernel $name: the same commit, .config and build script as $(cat "$built/stamp"): reused"
+	touch "$built/stamp"
 else
 	build_with_progress "$target"
+	# Made aside and moved into place, so that a build that another
+	# clone's make reads at the same time is whole or absent.
+	tmp=$built.new.$$
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	"${mk[@]}" headers_install INSTALL_HDR_PATH="$tmp/usr" >/dev/null
+	cp "$obj/$image" "$tmp/Image"
+	cp "$obj/.config" "$tmp/config"
+	echo "$name ($(realpath "$tree"))" > "$tmp/stamp"
 	rm -rf "$built"
-	mkdir -p "$built"
-	"${mk[@]}" headers_install INSTALL_HDR_PATH="$built/usr" >/dev/null
-	cp "$obj/$image" "$built/Image"
-	cp "$obj/.config" "$built/config"
-	echo "$name" > "$built/stamp"
+	mv -T "$tmp" "$built" 2>/dev/null || rm -rf "$tmp"
 fi
 rm -rf "$dest/usr"
 cp -r "$built/Image" "$built/config" "$built/usr" "$dest/"

@@ -134,6 +134,8 @@ for sha in $shas; do
 		exit 1
 	fi
 	built=Image
+	# build-kernel.sh copies a kernel it has built before (KBUILDS).
+	! grep -q ': reused$' "$log" || built='Image (built before)'
 	for t in kvm vhost; do
 		[ -d "$top/src/tools/testing/selftests/$t" ] || continue
 		git -C "$tree" diff --quiet "$sha^" "$sha" -- \

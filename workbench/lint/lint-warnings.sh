@@ -29,9 +29,12 @@ touched=$(git -C "$tree" diff --name-only --diff-filter=AM base series | grep -v
 files=$(echo "$touched" | grep '\.c$' || true)
 
 warnings() {	# <kernel> <commit>
-	# Without its stamp the build checks <commit> out in any case.
+	# Without its stamp the build checks <commit> out in any case, and
+	# without KBUILDS it builds in <obj> (where the W=1 make below needs
+	# the objects of <commit>'s config) instead of copying an earlier
+	# build of it.
 	rm -f "$out/$1/stamp"
-	"$wb/build/build-kernel.sh" "$tree" "$2" "$out/$1" "${frags[@]}" > "$out/$1.build.log" 2>&1 ||
+	KBUILDS='' "$wb/build/build-kernel.sh" "$tree" "$2" "$out/$1" "${frags[@]}" > "$out/$1.build.log" 2>&1 ||
 		{ echo "warnings: the $1 kernel does not build"; tail -n 20 "$out/$1.build.log"; exit 1; }
 	local f objs=()
 	for f in $files; do
