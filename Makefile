@@ -227,17 +227,23 @@ lint: configs $(BUSYBOX)
 # The lint checks are judged with the tests, in the summary line. The
 # other bases (bases.tsv) run after the first one's tests and lint, each
 # with its own report (check-other); the last table is the first base's,
-# and the summary line sums every base.
+# and the summary line sums every base. Then each base's selftest binaries
+# run on the other's series kernel (cross-check.sh: make cross, both
+# directions at once), each direction one result.
 OTHER_BASES := $(filter-out $(firstword $(BASES)),$(BASES))
+CROSS_LOGS  := $(foreach b,$(OTHER_BASES),build/cross/$(b)-on-$(BASE).log build/cross/$(BASE)-on-$(b).log)
 check: run $(addprefix run-,$(filter-out series,$(KERNELS)))
 	-@$(LINT)
 	-@for b in $(OTHER_BASES); do rm -f build/$$b/counts.json; \
 		$(MAKE) --no-print-directory BASE=$$b check-other; done
+	-@$(WB)/boot/cross-check.sh $(TIMES) $(BASE) $(OTHER_BASES)
 	@$(WB)/judge/stress-report.py $(RES) series | tee $(RES)/stress.md
 	@touch $(RES)/.before; mkdir -p $(dir $(HISTORY)); \
 	$(REPORT) --before --save $(HISTORY) --title "# make check of $(RUN_ID) on $$(nproc) CPUs" \
 		$(foreach b,$(OTHER_BASES),--add build/$(b)) -- $(EXPECT); rc=$$?; \
 	{ echo; cat $(RES)/stress.md; } >> $(HISTORY); \
+	$(if $(CROSS_LOGS),{ echo; echo '## The same binaries on both bases'; echo; \
+		grep -h '^cross: ' $(CROSS_LOGS) | sed 's/^/- /'; } >> $(HISTORY);) \
 	for b in $(OTHER_BASES); do { echo; echo "## Base $$b"; echo; \
 		cat build/$$b/report.md 2>/dev/null || echo "(no report: its run stopped early)"; } >> $(HISTORY); done; \
 	exit $$rc
@@ -272,9 +278,10 @@ SINCE ?= $(shell awk -F'\t' '!/^\#/ && NF { c = $$2 } END { print c }' history/p
 range-diff: tree
 	@$(WB)/tree/range-diff.sh $(TREE) $(SINCE) $(SERIES)
 
-# The same selftest binaries on both bases (not part of check): each base's
-# tests and guides' examples, built against its own uapi headers, on the
-# other base's series kernel, on the host profiles both boot.
+# The same selftest binaries on both bases (make check runs it too, after
+# both bases' tests): each base's tests and guides' examples, built against
+# its own uapi headers, on the other base's series kernel, on the host
+# profiles both boot.
 cross: $(BUSYBOX)
 	@$(MAKE) --no-print-directory BASE=$(firstword $(BASES)) kernel
 	@for b in $(OTHER_BASES); do $(MAKE) --no-print-directory BASE=$$b kernel && \

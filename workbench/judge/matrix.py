@@ -20,7 +20,8 @@ complete and a run with a kernel splat (unless an expectations line for
 the pseudo-tests @complete or @no-splat says otherwise); a test that a run
 never reached because the kernel died is a failed test. A skip that was
 expected is counted as skipped, never as passed. With --before, each lint-*
-stage of <timings.tsv> is one more result, passed if the stage succeeded.
+and cross-* stage of <timings.tsv> is one more result, passed if the stage
+succeeded.
 
 The table is compact by default (one letter per outcome, "F>P" for failed
 before and passed with the series, profiles numbered under a legend), so
@@ -28,7 +29,7 @@ that it fits a terminal; markdown is the wide table with the profiles'
 names, json the judged cells for machines (and no summary line). --save writes the markdown
 form, the timings and the summary to a file as well (make check's record
 of the run). The closing lines are the wall time of the run's build, boot
-and lint stages (those that started after WB_RUN_START, the epoch second
+(cross-* included) and lint stages (those that started after WB_RUN_START, the epoch second
 at which make started; otherwise those of the last run, kept in
 <results-dir>/elapsed) and the summary 'N passed, N failed, N skipped',
 printed last; the exit status is 1 if anything failed. --only judges
@@ -250,7 +251,7 @@ def elapsed(stages, results_dir):
     line = 'elapsed: %s total, %s build, %s boot, %s lint (min:s, wall; from %s)' % (
         mmss(total),
         mmss(wall(lambda n: n.startswith(('kernel-', 'selftests', 'busybox', 'tree', 'deps')))),
-        mmss(wall(lambda n: n.startswith('run-'))),
+        mmss(wall(lambda n: n.startswith(('run-', 'cross-')))),
         mmss(wall(lambda n: n.startswith('lint-'))),
         os.popen('date -u -d @%s +%%Y-%%m-%%dT%%H:%%MZ' % start).read().strip())
     if os.path.isdir(results_dir):
@@ -285,10 +286,11 @@ def main():
     cells = judge_cells(outcome, tests, profiles, selects, expect, before, judge)
 
     # With --before ('make check'), each check of 'make lint' (the stages
-    # named lint-*) counts as one result.
+    # named lint-*) counts as one result, as does each direction of the
+    # same binaries on both bases (cross-*, cross-check.sh).
     stages = read_tsv(timings_tsv) if os.path.exists(timings_tsv) else []
     for row in stages:
-        if before and row[0].startswith('lint-'):
+        if before and row[0].startswith(('lint-', 'cross-')):
             judge('pass' if row[2] == '0' else 'fail', 'pass', row[0])
     mine = {'base': base, 'passed': judge.passed, 'failed': judge.failed,
             'skipped': judge.skipped}

@@ -156,8 +156,11 @@ t.fixed\tb\tfail\tpass\tearly
 """
 
 
-def matrix(results, before=True, expect=EXPECT, extra=(), lint_status=0):
+def matrix(results, before=True, expect=EXPECT, extra=(), lint_status=0, cross_status=None):
     """matrix.py's exit status and last line for {kernel: {profile: tsv}}."""
+    timings = 'lint-x\t1\t%d\t10\t11\n' % lint_status
+    if cross_status is not None:
+        timings += 'cross-a-on-b\t1\t%d\t11\t12\n' % cross_status
     with tempfile.TemporaryDirectory() as d:
         for k, profiles in results.items():
             os.makedirs(os.path.join(d, 'res', k))
@@ -165,7 +168,7 @@ def matrix(results, before=True, expect=EXPECT, extra=(), lint_status=0):
                 with open(os.path.join(d, 'res', k, p + '.tsv'), 'w') as f:
                     f.write(text)
         for name, text in (('profiles.tsv', PROFILES), ('expect.tsv', expect),
-                           ('timings.tsv', 'lint-x\t1\t%d\t10\t11\n' % lint_status)):
+                           ('timings.tsv', timings)):
             with open(os.path.join(d, name), 'w') as f:
                 f.write(text)
         env = dict(os.environ, WB_RUN_START='5')
@@ -257,6 +260,16 @@ class Matrix(unittest.TestCase):
         rc, last, out = matrix(GOOD, lint_status=2)
         self.assertEqual((rc, last), (1, '18 passed, 1 failed, 2 skipped'))
         self.assertIn('lint-x: fail, expected pass', out)
+
+    def test_cross_stage_is_a_result(self):
+        # Each direction of make check's same-binaries boots
+        # (cross-check.sh) is one result, as a lint check is.
+        self.assertEqual(matrix(GOOD, cross_status=0)[:2], (0, '20 passed, 0 failed, 2 skipped'))
+        rc, last, out = matrix(GOOD, cross_status=1)
+        self.assertEqual((rc, last), (1, '19 passed, 1 failed, 2 skipped'))
+        self.assertIn('cross-a-on-b: fail, expected pass', out)
+        # Without --before (make report), neither counts.
+        self.assertEqual(matrix(GOOD, before=False, cross_status=1)[0], 0)
 
     def test_formats_agree(self):
         outs = [matrix(GOOD, extra=('--format', f))[2] for f in ('compact', 'markdown')]
