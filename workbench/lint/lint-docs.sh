@@ -21,7 +21,8 @@
 # warning. Warnings are compared without their line numbers, each build's
 # whole output (a change can break a page it does not touch). Checked in the
 # lint worktree (lint-worktree.sh); a tree's result is kept in
-# <tree>/../out/lint-docs under its git tree id, so the base is checked once.
+# <tree>/../out/lint-docs under its git tree id and the files it checked, so
+# the base is checked once for a series.
 set -euo pipefail
 wb=$(dirname "$(dirname "$(realpath "$0")")")
 # shellcheck source=lint-lib.sh
@@ -37,9 +38,13 @@ dirs=$(echo "$rsts" | sed -n 's|^Documentation/\([^/]*\)/.*|\1|p' | sort -u | xa
 top_level=$(echo "$rsts" | grep -E '^Documentation/[^/]*$' || true)
 [ -z "$top_level" ] || echo "docs: not built (a whole-book page):" $top_level
 
+# A result is that of the files it checked as much as of the tree: the base's
+# depends on which files the series touches, so those are part of its key.
+files_key=$(echo "$srcs" "$dirs" | sha1sum | cut -c1-40)
+
 check() {	# <commit>: warnings to $out/<commit>.kdoc and $out/<commit>.rst
 	local key wt
-	key="$(git -C "$tree" rev-parse "$1^{tree}") $dirs $(sphinx-build --version)"
+	key="$(git -C "$tree" rev-parse "$1^{tree}") $files_key $(sphinx-build --version)"
 	if lint_unchanged "$1" "$key" "$1.kdoc" "$1.rst"; then return; fi
 	wt=$("$wb/lint/lint-worktree.sh" "$tree" "$1")
 	for f in $srcs; do

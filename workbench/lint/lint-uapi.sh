@@ -21,7 +21,8 @@
 # Prints the count per touched header before and after, then each new
 # report. Reports are compared without their line and column numbers.
 # Checked in the lint worktree (lint-worktree.sh); a tree's result is kept
-# in <tree>/../out/lint-uapi under its git tree id.
+# in <tree>/../out/lint-uapi under its git tree id and the headers it
+# checked alone.
 set -euo pipefail
 wb=$(dirname "$(dirname "$(realpath "$0")")")
 # shellcheck source=lint-lib.sh
@@ -48,7 +49,10 @@ diags() {
 
 check() {	# <commit>: reports to $out/<commit>.txt
 	local key wt h rc=0
-	key="$(git -C "$tree" rev-parse "$1^{tree}") $($cc --version | head -n 1)"
+	# The headers checked alone are the series', so the base's result
+	# depends on them too.
+	key="$(git -C "$tree" rev-parse "$1^{tree}") $(echo "$hdrs" | sha1sum | cut -c1-40)"
+	key="$key $($cc --version | head -n 1)"
 	if lint_unchanged "$1" "$key" "$1.txt"; then return; fi
 	wt=$("$wb/lint/lint-worktree.sh" "$tree" "$1")
 	make -s -C "$wt" O="$obj" KCONFIG_ALLCONFIG="$out/allno.config" allnoconfig > "$out/$1.log" 2>&1
