@@ -76,7 +76,7 @@ export CCACHE_DEPEND ?= 1
 # same series finds them.
 export KBUILDS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kernel-workbench/builds
 
-.PHONY: all check check-other cross lint bench help deps tree configs patches kernel selftests run report one range-diff clean
+.PHONY: all check check-other cross lint bench help deps tree configs patches kernel selftests run variants report one range-diff clean
 
 # The epoch second at which this make started: matrix.py sums up the wall
 # time of the stages that started after it.
@@ -200,6 +200,11 @@ run: run-series
 run-%: kernel-% initramfs-%
 	@$(call boot,$*,$(PROFILES))
 
+# The variants of the series kernel that PROFILES boot, built without
+# booting them (cross-bases.sh builds those it needs so).
+variants: kernel-series initramfs-series
+	@WB_BUILD_ONLY=1 $(call boot,series,$(PROFILES))
+
 # The last results, judged as the run that made them judged them (with
 # the kernels before the series after make check), without booting
 # anything. FORMAT=markdown or FORMAT=json for other forms.
@@ -261,15 +266,26 @@ check-other: run $(addprefix run-,$(filter-out series,$(KERNELS)))
 
 # The edit loop in one command: build the kernel from $(TREE) as it is,
 # uncommitted edits to tracked files included (or kernel K of KERNELS), and
-# boot profile P with the kvm and vhost tests whose names match T.
+# boot profile P with the kvm and vhost tests whose names match T. A profile
+# with a config fragment of its own (profiles.tsv) gets that variant, built
+# in the variant's object directory, as run-kernel.sh builds it. The tests
+# are built against the uapi headers of that kernel, or with K= against
+# those of $(TREE) as it is (as make check builds them against the series'
+# headers and runs them on every kernel).
 T ?= *
 P ?= fwb
 one: configs $(BUSYBOX)
 	@commit=$(if $(K),"$(COMMIT_$(K))",$$(git -C $(TREE) stash create)); \
-	$(WB)/stage.sh $(B)/one/timings.tsv one-kernel $(WB)/build/build-kernel.sh $(TREE) "$${commit:-HEAD}" $(OUT)/one \
-		$(FRAGMENTS) && \
+	config=$$(awk -F'\t' -v p='$(P)' '!/^#/ && $$1 == p { print $$6 }' $(WB)/boot/profiles.tsv); \
+	k=one; if [ -n "$$config" ] && [ "$$config" != - ]; then \
+		k=one.$${config##*config.}; export KOBJ=$(B)/out/obj.$${config##*config.}; else config=; fi; \
+	$(WB)/stage.sh $(B)/one/timings.tsv one-kernel $(WB)/build/build-kernel.sh $(TREE) "$${commit:-HEAD}" $(OUT)/$$k \
+		$(FRAGMENTS) $$config && \
 	mkdir -p $(B)/one && cat $(SELFTESTS) > $(B)/one/tests-all.tsv && \
-	WB_B=$(B) WB_HEADERS=$(OUT)/one $(WB)/stage.sh $(B)/one/timings.tsv one-run $(WB)/boot/run-one.sh one $(P) \
+	headers=$(OUT)/$$k && $(if $(K),headers=$(B)/one/headers && \
+		$(MAKE) -s -C $(TREE) O=$(CURDIR)/$(B)/one/headers ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+			INSTALL_HDR_PATH=$(CURDIR)/$(B)/one/headers/usr headers_install &&) \
+	WB_B=$(B) WB_HEADERS=$$headers $(WB)/stage.sh $(B)/one/timings.tsv one-run $(WB)/boot/run-one.sh $$k $(P) \
 		$(B)/one/tests-all.tsv '$(T)'
 
 # What changed since the last posting (history/postings.tsv), as git

@@ -7,7 +7,8 @@
 # Usage: cross-bases.sh <from-base> <to-base>
 #
 # Both bases' series kernels must be built ('make kernel' and 'make
-# BASE=<base> kernel'). The tests are those both series carry (bases.tsv),
+# BASE=<base> kernel'); a variant that one of <to>'s profiles boots is
+# built here if no run built it ('make BASE=<to> PROFILES=<p> variants'). The tests are those both series carry (bases.tsv),
 # on the host profiles both boot; each must give the outcome expected of
 # <to>'s series on that host (*/expectations.tsv, then <to>'s own
 # expectations.<to>.tsv): the kernel decides, so a case that skips there
@@ -46,7 +47,18 @@ WB_CASES="${selftests[*]}" $wb/boot/mkinitramfs.sh build/busybox/busybox "$out/t
 expect+=($(ls {arch-arm64-kvm,drivers-vhost,Documentation}/expectations."$to".tsv 2>/dev/null || true))
 bad=0
 for p in $hosts; do
-	$wb/boot/run-profile.sh "$dst/out/series/Image" "$out/initramfs.cpio" "$p" "$out/results" || true
+	# A profile with a config fragment of its own boots that variant of the
+	# series kernel (run-kernel.sh built it: 'make BASE=<to> run').
+	config=$(awk -F'\t' -v p="$p" '!/^#/ && $1 == p { print $6 }' $wb/boot/profiles.tsv)
+	image=$dst/out/series/Image
+	[ "${config:--}" = - ] || image=$dst/out/series.${config##*config.}/Image
+	[ -f "$image" ] || make --no-print-directory BASE="$to" PROFILES="$p" variants
+	if [ ! -f "$image" ]; then
+		echo "cross: $image is not built: $p not booted"
+		bad=1
+		continue
+	fi
+	$wb/boot/run-profile.sh "$image" "$out/initramfs.cpio" "$p" "$out/results" || true
 	$wb/judge/judge-profile.py "$out/results/$p.tsv" "$p" \
 		--differ $wb/boot/cross-differences.tsv "$from" "$to" \
 		--label "cross: $from's binaries on $to's kernel, $p" -- "${expect[@]}" || bad=1

@@ -11,7 +11,8 @@
 # with an object directory of its own. Each build and boot is a stage of
 # <timings.tsv>; results go to <results-dir>/<kernel>/<profile>.tsv.
 # PROFILES="<name>..." in the environment boots only those profiles (the
-# results of the others stay as they were).
+# results of the others stay as they were); WB_BUILD_ONLY=1 builds their
+# variants and boots nothing.
 # The variants are built first, then the profiles boot WB_BOOT_JOBS at a
 # time (default: the number of CPUs), the longest first: the debug profiles,
 # then those in protected mode (7.3's pkvm-fwb: 116 s against fwb's 78 s on
@@ -65,6 +66,8 @@ while IFS=$'\t' read -r -u 3 profile _ _ append _ config; do
 	boots+=("${scale:-1} $protected $profile $image")
 done 3< <(grep -v '^#' "$wb/boot/profiles.tsv" | grep .)
 
+# WB_BUILD_ONLY=1: the variants only (make variants), nothing booted.
+[ -z "${WB_BUILD_ONLY:-}" ] || exit 0
 [ ${#boots[@]} -gt 0 ] || exit 0
 mapfile -t boots < <(printf '%s\n' "${boots[@]}" | sort -s -k1,1nr -k2,2nr)
 slots=${WB_BOOT_JOBS:-$(nproc)}

@@ -5,7 +5,8 @@
 # Usage: run-one.sh <kernel> <profile> <tests.tsv> [<name glob>]
 #
 # <kernel> is one of the Makefile's KERNELS (series, base, before-kvm) that
-# 'make kernel-<kernel>' built, or 'one' ('make one'). The tests are built
+# 'make kernel-<kernel>' built, or 'one' ('make one'; 'one.<suffix>' for a
+# profile with a config fragment, config.<suffix>). The tests are built
 # against the series' uapi headers, or WB_HEADERS=<kernel-dir>'s. WB_B is
 # the base's build directory (build/, or build/<base> for another base;
 # the Makefile passes it). Example:
