@@ -130,6 +130,8 @@ help:
 	@echo '                  kselftest install target), and the guides'"'"' examples'
 	@echo '  make run        boot every profile of $(WB)/boot/profiles.tsv on the patched kernel'
 	@echo '  make run-K      the same on kernel K, with the tests whose "before" it is'
+	@echo '  make variants   build the series kernel'"'"'s variants that PROFILES boot (their'
+	@echo '                  config fragments, profiles.tsv), booting nothing'
 	@echo '  make one        the edit loop: build $(TREE) as it is (uncommitted edits'
 	@echo '                  included) and boot one profile with some tests, e.g.'
 	@echo '                  make one P=fwb T='"'"'kvm.cacheable_pfnmap.*'"'"' (K=base: that kernel)'
