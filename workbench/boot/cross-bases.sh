@@ -8,8 +8,9 @@
 #
 # Both bases' series kernels must be built ('make kernel' and 'make
 # BASE=<base> kernel'); a variant that one of <to>'s profiles boots is
-# built here if no run built it ('make BASE=<to> PROFILES=<p> variants'). The tests are those both series carry (bases.tsv),
-# on the host profiles both boot; each must give the outcome expected of
+# built here if no run built it ('make BASE=<to> PROFILES=<p> variants').
+# The tests are those both series carry (bases.tsv), on the host profiles
+# both boot; each must give the outcome expected of
 # <to>'s series on that host (*/expectations.tsv, then <to>'s own
 # expectations.<to>.tsv): the kernel decides, so a case that skips there
 # without FWB must skip here too, except where cross-differences.tsv says
