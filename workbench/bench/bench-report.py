@@ -72,6 +72,13 @@ def summary(vals):
     return med, min(vals), max(vals), spread
 
 
+def farthest(vals):
+    """The boot (1-based) farthest from the median, and its distance."""
+    med = statistics.median(vals)
+    i = max(range(len(vals)), key=lambda j: abs(vals[j] - med))
+    return i + 1, (vals[i] - med) / med if med else 0.0
+
+
 def fmt(s):
     if not s:
         return "-"
@@ -97,19 +104,27 @@ def main():
     print("\nComparisons (ratio; noise = the larger range/median of the two):")
     noises = []
 
-    def compare(label, a, b):
+    def compare(label, k1, m1, k2, m2):
+        a, b = summary(values[k1].get(m1, [])), summary(values[k2].get(m2, []))
         if not a or not b or not b[0]:
             return
         ratio, noise = a[0] / b[0], max(a[3], b[3])
         noises.append(noise)
         verdict = "within noise" if abs(ratio - 1) <= noise else "outside noise"
         print(f"  {label}: {ratio:.4f} (noise {noise * 100:.1f}%: {verdict})")
+        if noise >= 0.02:
+            # Name the boot that makes the range: one boot in a mode of its
+            # own, or a spread over all of them.
+            k, m = (k1, m1) if a[3] >= b[3] else (k2, m2)
+            rep, off = farthest(values[k][m])
+            print(f"    the range is {k} boot {rep} ({off * 100:+.1f}% from "
+                  f"the median); all boots: "
+                  + " ".join(f"{v:g}" for v in values[k][m]))
 
     for label, k1, m1, k2, m2 in COMPARE:
         for metric in DATA_METRICS:
-            compare(f"{label}: {metric}",
-                    summary(values[k1].get(m1.format(metric), [])),
-                    summary(values[k2].get(m2.format(metric), [])))
+            compare(f"{label}: {metric}", k1, m1.format(metric),
+                    k2, m2.format(metric))
     # The stage-2 fault paths: the series against the base where both
     # have the backing, and the flag's cacheable slot against a Device one.
     # kvm.demand_paging (demand_paging_test's own figure) is not compared:
@@ -117,13 +132,11 @@ def main():
     # by half, where fault.anon, the same stage-2 fault of ordinary memory
     # timed around KVM_RUN alone, varies by 0.1%.
     for metric in sorted(m for m in metrics if m.startswith(("kvm.fault.", "kvm.memslot."))):
-        compare(f"KVM {metric[4:]}: series / base",
-                summary(values["series"].get(metric, [])),
-                summary(values["base"].get(metric, [])))
+        compare(f"KVM {metric[4:]}: series / base", "series", metric,
+                "base", metric)
     for what in ("fault", "memslot.create", "memslot.move", "memslot.delete"):
         compare(f"KVM {what}, series: cacheable-flag slot / Device slot",
-                summary(values["series"].get(f"kvm.{what}.cacheable", [])),
-                summary(values["series"].get(f"kvm.{what}.device", [])))
+                "series", f"kvm.{what}.cacheable", "series", f"kvm.{what}.device")
     if noises:
         print(f"  largest noise: {max(noises) * 100:.1f}% "
               f"({sum(n < 0.02 for n in noises)} of {len(noises)} comparisons below 2%)")
