@@ -278,9 +278,8 @@ T ?= *
 P ?= fwb
 one: configs $(BUSYBOX)
 	@commit=$(if $(K),"$(COMMIT_$(K))",$$(git -C $(TREE) stash create)); \
-	config=$$(awk -F'\t' -v p='$(P)' '!/^#/ && $$1 == p { print $$6 }' $(WB)/boot/profiles.tsv); \
-	k=one; if [ -n "$$config" ] && [ "$$config" != - ]; then \
-		k=one.$${config##*config.}; export KOBJ=$(B)/out/obj.$${config##*config.}; else config=; fi; \
+	variant=$$($(WB)/boot/variant.sh '$(P)' one) || exit 1; set -- $$variant; \
+	config=$${1:-}; k=$${2:-one}; [ -z "$${3:-}" ] || export KOBJ=$(B)/out/$$3; \
 	$(WB)/stage.sh $(B)/one/timings.tsv one-kernel $(WB)/build/build-kernel.sh $(TREE) "$${commit:-HEAD}" $(OUT)/$$k \
 		$(FRAGMENTS) $$config && \
 	mkdir -p $(B)/one && cat $(SELFTESTS) > $(B)/one/tests-all.tsv && \

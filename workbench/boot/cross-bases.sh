@@ -50,9 +50,8 @@ bad=0
 for p in $hosts; do
 	# A profile with a config fragment of its own boots that variant of the
 	# series kernel (run-kernel.sh built it: 'make BASE=<to> run').
-	config=$(awk -F'\t' -v p="$p" '!/^#/ && $1 == p { print $6 }' $wb/boot/profiles.tsv)
-	image=$dst/out/series/Image
-	[ "${config:--}" = - ] || image=$dst/out/series.${config##*config.}/Image
+	read -r _ variant _ <<< "$($wb/boot/variant.sh "$p" series)"
+	image=$dst/out/${variant:-series}/Image
 	[ -f "$image" ] || make --no-print-directory BASE="$to" PROFILES="$p" variants
 	if [ ! -f "$image" ]; then
 		echo "cross: $image is not built: $p not booted"

@@ -7,8 +7,8 @@
 # list of the profiles on which it runs a test (select-tests.py
 # --profiles); it boots no other profile. A profile whose last column names a config fragment boots a
 # variant of the kernel: <commit> built with <fragment>... and that one, in
-# <out-dir>/<kernel>.<suffix> ('config.<suffix>' being the fragment's name)
-# with an object directory of its own. Each build and boot is a stage of
+# <out-dir>/<kernel>.<suffix> with an object directory of its own
+# (variant.sh names both). Each build and boot is a stage of
 # <timings.tsv>; results go to <results-dir>/<kernel>/<profile>.tsv.
 # PROFILES="<name>..." in the environment boots only those profiles (the
 # results of the others stay as they were); WB_BUILD_ONLY=1 builds their
@@ -40,13 +40,12 @@ while IFS=$'\t' read -r -u 3 profile _ _ append _ config; do
 	fi
 	image=$out/$kernel/Image
 	if [ "${config:--}" != - ]; then
-		suffix=${config##*config.}
-		variant=$kernel.$suffix
+		read -r _ variant objdir < <("$wb/boot/variant.sh" "$profile" "$kernel")
 		# Built once per run: a second profile on the same variant
 		# would record a second, empty build stage over the first.
 		if [ -z "${built[$variant]:-}" ]; then
 			built[$variant]=ok
-			KOBJ=$(dirname "$tree")/out/obj.$suffix KBUILDS=${KBUILDS:-$out/builds} \
+			KOBJ=$(dirname "$tree")/out/$objdir KBUILDS=${KBUILDS:-$out/builds} \
 				"$wb/stage.sh" "$times" "kernel-$variant" "$wb/build/build-kernel.sh" \
 				"$tree" "$commit" "$out/$variant" "${frags[@]}" "$config" ||
 				built[$variant]=failed
