@@ -43,4 +43,9 @@ done > "$root/tests/ksft"
 # shellcheck disable=SC2086
 grep -hv '^#' ${WB_CASES:-"$@"} | awk -F'\t' 'NF == 4 { print $2 "\t" $3 }' | sort -u \
 	> "$root/tests/cases"
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$out"
+# The same files give the same bytes: every mtime the same, inode numbers
+# in order (--reproducible). A boot under -icount with a fixed seed (make
+# bench) is then the same boot from one build of the initramfs to the next.
+find "$root" -exec touch -h -d "@${SOURCE_DATE_EPOCH:-0}" {} +
+(cd "$root" && find . | LC_ALL=C sort |
+	cpio -o -H newc --quiet --reproducible -R 0:0) > "$out"
