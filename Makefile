@@ -152,13 +152,16 @@ help:
 	@echo '  make bench      benchmarks, not tests: boot the base and the series BENCH_REPS'
 	@echo '                  times each on the fwb host under QEMU'"'"'s -icount (time counts'
 	@echo '                  instructions: 1 ns each) with $(WB)/bench/benches.tsv, and print'
-	@echo '                  their figures side by side, with ratios and noise;'
+	@echo '                  their figures side by side, with ratios and noise (boot r'
+	@echo '                  of each kernel with QEMU'"'"'s -seed BENCH_SEED+r: the same'
+	@echo '                  figures on every run of the same kernels);'
 	@echo '                  then the vhost ones on x86-64 kernels under this machine'"'"'s KVM'
 	@echo '                  ($(WB)/bench/profiles.tsv), skipped where /dev/kvm is not usable'
 	@echo '  make clean      remove the kernels, tests and results (keeps the tree,'
 	@echo '                  the object directory and ccache)'
 	@echo 'Variables: BASE=$(BASE) (one of: $(BASES); every target but check works on one base),'
 	@echo '           JOBS=$(JOBS) (build parallelism), PROFILES="$(PROFILES)", BENCH_REPS=$(BENCH_REPS),'
+	@echo '           BENCH_SEED=0 (make bench: the seeds are BENCH_SEED+1 to BENCH_SEED+BENCH_REPS),'
 	@echo '           BENCH_X86=no (make bench without its x86-64 KVM part)'
 
 deps:

@@ -9,8 +9,11 @@ and prints, for every metric, the median and the range over the runs of
 each kernel, the series/base ratio, and the comparisons the series is
 judged by. The noise of a metric is the larger of its two relative
 ranges (max - min over median): a ratio within 1 +/- noise is "within
-noise".
+noise". Boot <r> of each kernel ran with QEMU's -seed BENCH_SEED + r
+(bench.sh; BENCH_SEED from the environment, 0 if unset), which the report
+names with the boot.
 """
+import os
 import re
 import statistics
 import sys
@@ -88,10 +91,12 @@ def fmt(s):
 
 def main():
     out, profile, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    seed0 = int(os.environ.get("BENCH_SEED", "0"))
     values, units, notes = collect(out, profile, reps)
     metrics = sorted(set(values["base"]) | set(values["series"]))
-    print(f"Benchmarks on profile {profile}, {reps} boots of each kernel: "
-          "median (min-max, range/median)")
+    print(f"Benchmarks on profile {profile}, {reps} boots of each kernel "
+          f"(QEMU seeds {seed0 + 1}-{seed0 + reps}, boot r of both kernels "
+          "with the same): median (min-max, range/median)")
     rows = [("metric", "unit", "base", "series", "series/base")]
     for m in metrics:
         b, s = summary(values["base"][m]), summary(values["series"][m])
@@ -117,7 +122,8 @@ def main():
             # own, or a spread over all of them.
             k, m = (k1, m1) if a[3] >= b[3] else (k2, m2)
             rep, off = farthest(values[k][m])
-            print(f"    the range is {k} boot {rep} ({off * 100:+.1f}% from "
+            print(f"    the range is {k} boot {rep}, seed {seed0 + rep} "
+                  f"({off * 100:+.1f}% from "
                   f"the median); all boots: "
                   + " ".join(f"{v:g}" for v in values[k][m]))
 

@@ -22,6 +22,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$(realpath -m "$1") reps=${2:-3} profile=${BENCH_PROFILE:-fwb}
+seed0=${BENCH_SEED:-0}
+[[ $seed0 =~ ^[0-9]+$ ]] || { echo "bench: BENCH_SEED=$seed0 is not a number" >&2; exit 2; }
+export BENCH_SEED=$seed0
 wb=workbench
 benches=$wb/bench/benches.tsv
 
@@ -31,8 +34,15 @@ benches=$wb/bench/benches.tsv
 # instruction executed; sleep=off: an idle vCPU jumps to its next timer
 # instead of waiting in real time), so every figure the benchmarks take
 # with clock_gettime() counts work, not the host machine's time, and the
-# base and the series of one rep can boot side by side. x86-64 under KVM
-# runs at the machine's speed and in turn (base, series, base, ...), so
+# base and the series of one rep can boot side by side. Rep <r> of both
+# kernels boots with QEMU's -seed <BENCH_SEED + r> (BENCH_SEED: 0), so
+# that every random value the guest takes from QEMU is that of the seed:
+# under -icount a boot is then deterministic, and a second run of the same
+# kernels gives the same figures to the last digit. What varies from one
+# boot to the next is what the seed decides (where KASLR puts the kernel,
+# the guest's random layouts): the noise of a figure is its spread over
+# the seeds. x86-64 under KVM runs at the machine's speed (the seed does
+# not make it deterministic) and in turn (base, series, base, ...), so
 # that a drift of the machine hits both.
 boot_in_turn() {
 	local dir=$1 prefix=$2 initrd=$3 prof=$4 r k
@@ -54,7 +64,7 @@ boot_in_turn() {
 boot_one() {
 	local dir=$1 prefix=$2 initrd=$3 prof=$4 k=$5 r=$6 start
 	start=$(date +%s)
-	WB_PROFILE_TESTS='*' $wb/boot/run-profile.sh "build/out/$prefix$k/Image" "$initrd" "$prof" \
+	WB_SEED=$((seed0 + r)) WB_PROFILE_TESTS='*' $wb/boot/run-profile.sh "build/out/$prefix$k/Image" "$initrd" "$prof" \
 		"$dir/$k.$r" >/dev/null || true
 	echo "bench: $k run $r of $reps on $prof: $(( $(date +%s) - start )) s"
 }

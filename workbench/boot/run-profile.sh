@@ -15,6 +15,10 @@
 # one has patched it, and KVM's preempt notifiers hang off such a key (README,
 # Reliability). WB_TCG_THREAD=multi, as bench.sh sets it, keeps one host
 # thread per vCPU. WB_ICOUNT (bench.sh) runs the VM with -icount.
+# WB_SEED=<n> (bench.sh) seeds QEMU's generator of the random values the
+# VM reads from QEMU (-seed: the device tree's rng-seed and kaslr-seed, the
+# RNDR instruction of -cpu max); under -icount, a boot is then the same
+# boot every time, to the last instruction.
 # Writes <results-dir>/<profile>.console (the whole serial console),
 # <results-dir>/<profile>.tsv (see ktap.py) and <profile>.ksft (the
 # initramfs' kselftest list, which maps the runner's results to test names). The VM gets the sum of its tests'
@@ -38,6 +42,8 @@ q35*)	qemu=qemu-system-x86_64 tty=ttyS0 accel=() ;;
 *)	echo "run: $profile: machine '$machine' is neither virt nor q35" >&2; exit 2 ;;
 esac
 [ "$append" = - ] && append=
+seed=()
+[ -z "${WB_SEED:-}" ] || seed=(-seed "$WB_SEED")
 tests=${WB_PROFILE_TESTS:-$tests}
 
 # The initramfs lists every test; the profile's glob goes on the command line.
@@ -54,7 +60,7 @@ limit=$( { cpio -i --to-stdout tests/list < "$initrd" 2>/dev/null | cut -f2
 	awk -v k="${scale:-1}" '{ s += $1 } END { print s * k + 180 }')
 console=$out/$profile.console
 : > "$console"
-timeout -s KILL "$limit" $qemu "${accel[@]}" \
+timeout -s KILL "$limit" $qemu "${accel[@]}" "${seed[@]}" \
 	-M "$machine" -cpu "$cpu" -smp 2 -m 1024 \
 	-nographic -no-reboot -monitor none -nic none -serial "file:$console" \
 	-kernel "$image" -initrd "$initrd" \
