@@ -37,8 +37,9 @@ benches=$wb/bench/benches.tsv
 # base and the series of one rep can boot side by side. Rep <r> of both
 # kernels boots with QEMU's -seed <BENCH_SEED + r> (BENCH_SEED: 0), so
 # that every random value the guest takes from QEMU is that of the seed:
-# under -icount a boot is then deterministic, and a second run of the same
-# kernels gives the same figures to the last digit. What varies from one
+# under -icount a boot then nearly always repeats (a second run of the
+# same kernels repeated 9 boots of 10 line for line; the tenth diverged
+# midway, after something from the host reached it). What varies from one
 # boot to the next is what the seed decides (where KASLR puts the kernel,
 # the guest's random layouts): the noise of a figure is its spread over
 # the seeds. x86-64 under KVM runs at the machine's speed (the seed does

@@ -17,8 +17,8 @@
 # thread per vCPU. WB_ICOUNT (bench.sh) runs the VM with -icount.
 # WB_SEED=<n> (bench.sh) seeds QEMU's generator of the random values the
 # VM reads from QEMU (-seed: the device tree's rng-seed and kaslr-seed, the
-# RNDR instruction of -cpu max); under -icount, a boot is then the same
-# boot every time, to the last instruction.
+# RNDR instruction of -cpu max); under -icount, a boot then nearly always
+# repeats to the last instruction (bench.sh says how nearly).
 # Writes <results-dir>/<profile>.console (the whole serial console),
 # <results-dir>/<profile>.tsv (see ktap.py) and <profile>.ksft (the
 # initramfs' kselftest list, which maps the runner's results to test names). The VM gets the sum of its tests'
