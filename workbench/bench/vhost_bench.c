@@ -32,10 +32,24 @@
  * so that the figure is the device path and not the wake-up of the guest
  * (-w sleeps on the call eventfd instead).
  *
+ * Round trips on one CPU (rtt1_*, when pinned): the same again with the
+ * guest, the vhost worker and the host thread all on CPU 0 and SCHED_FIFO
+ * at one priority, the guest sleeping on the call eventfd (-w's way).  A
+ * woken thread then waits until the running one sleeps, so each round trip
+ * is the work of its whole path in one order: the kick, the vhost worker,
+ * the host thread's echo, the worker again (vsock, and net's RX), the
+ * signal and the wake-ups.  Under QEMU's -icount that is a count of
+ * instructions, where the two-CPU round trip also counts the busy-polling
+ * CPU's spinning while the other works, and so depends on how QEMU's
+ * round-robin interleaves the two vCPUs.  Left to the scheduler (not
+ * SCHED_FIFO), the one-CPU round trip took more than one order (with the
+ * IOTLB, vsock's median 33.5 us and its 90th percentile 40.5) in
+ * proportions that moved the median of one boot in five by 7%.
+ *
  * CPUs: the VM has two.  During the latency phase the busy-polling guest
  * runs on CPU 0, the vhost worker (the "vhost-<pid>" thread of this process)
  * and the host thread on CPU 1, as a guest's vCPU and the host's threads
- * would not share a CPU (-P: no pinning).  The throughput phase leaves every
+ * would not share a CPU (-P: no pinning, and no round trips on one CPU).  The throughput phase leaves every
  * thread free, so that the vhost worker and the host reader run in parallel;
  * -T pins it as the latency phase.  Under QEMU's -icount, where the clock
  * counts the instructions of both CPUs together, running in parallel gains
@@ -127,8 +141,11 @@ static struct bench {
 	unsigned int n;
 	bool busy_tput;
 	bool pin;		/* may pin for the latency phase (not -P) */
-	bool pinned;		/* guest on GUEST_CPU, host on HOST_CPU */
+	bool pinned;		/* guest on GUEST_CPU, host on host_cpu */
+	int host_cpu;		/* HOST_CPU, or GUEST_CPU for one CPU */
+	bool fifo;		/* pinned threads are SCHED_FIFO */
 	bool wait_lat;		/* latency: sleep on the call eventfd */
+	const char *rtt;	/* the latency metrics' prefix */
 	struct vdev d;
 	struct vq *rx, *tx;
 	bool rx_kick;		/* RX buffers posted since the last kick */
@@ -234,9 +251,13 @@ static inline void cpu_relax(void)
 #endif
 }
 
-/* Bind thread @tid (0: the caller) to @cpu, or to every CPU if @cpu < 0. */
+/*
+ * Bind thread @tid (0: the caller) to @cpu, or to every CPU if @cpu < 0;
+ * with b.fifo, make it SCHED_FIFO as well.
+ */
 static void set_cpu(pid_t tid, int cpu)
 {
+	struct sched_param fifo = { .sched_priority = 1 };
 	long i, n = sysconf(_SC_NPROCESSORS_ONLN);
 	cpu_set_t set;
 
@@ -246,6 +267,8 @@ static void set_cpu(pid_t tid, int cpu)
 			CPU_SET(i, &set);
 	if (sched_setaffinity(tid, sizeof(set), &set))
 		fail("sched_setaffinity");
+	if (b.fifo && sched_setscheduler(tid, SCHED_FIFO, &fifo))
+		fail("sched_setscheduler(SCHED_FIFO)");
 }
 
 /* The vhost worker: the "vhost-<pid>" thread of this process */
@@ -280,16 +303,17 @@ static void set_worker_cpu(int cpu)
 
 /*
  * Latency phase, when pinned: the guest on GUEST_CPU, the vhost worker (and
- * the host thread, see start_host()) on HOST_CPU.  Throughput phase: every
+ * the host thread, see start_host()) on @host_cpu.  Throughput phase: every
  * thread may run anywhere.
  */
-static void set_pinning(bool on)
+static void set_pinning(bool on, int host_cpu)
 {
 	if (!b.pin)
 		return;
 	b.pinned = on;
+	b.host_cpu = host_cpu;
 	set_cpu(0, on ? GUEST_CPU : -1);
-	set_worker_cpu(on ? HOST_CPU : -1);
+	set_worker_cpu(on ? host_cpu : -1);
 }
 
 static void result(const char *metric, const char *fmt, double v,
@@ -533,7 +557,7 @@ static void start_host(void *(*fn)(void *))
 	__atomic_store_n(&b.host_bytes, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&b.host_msgs, 0, __ATOMIC_RELEASE);
 	if (b.pinned)
-		set_cpu(0, HOST_CPU);	/* inherited by the new thread */
+		set_cpu(0, b.host_cpu);	/* inherited by the new thread */
 	err = pthread_create(&b.thread, NULL, fn, NULL);
 	if (b.pinned)
 		set_cpu(0, GUEST_CPU);
@@ -731,6 +755,16 @@ static int cmp_double(const void *a, const void *b2)
 	return x < y ? -1 : x > y;
 }
 
+/* A latency figure: "<b.rtt>_<what>" (rtt_median, rtt1_median, ...) */
+static void rtt_result(const char *what, const char *fmt, double v,
+		       const char *unit)
+{
+	char metric[32];
+
+	snprintf(metric, sizeof(metric), "%s_%s", b.rtt, what);
+	result(metric, fmt, v, unit);
+}
+
 static void report_rtt(double *rtt, unsigned int n)
 {
 	size_t p99, i;
@@ -739,16 +773,16 @@ static void report_rtt(double *rtt, unsigned int n)
 		fail_errno("latency: no round trip", ETIMEDOUT);
 	qsort(rtt, n, sizeof(*rtt), cmp_double);
 	p99 = (n * 99 + 99) / 100;	/* ceil(0.99 n) */
-	result("rtt_median", "%.2f",
-	       n % 2 ? rtt[n / 2] : (rtt[n / 2 - 1] + rtt[n / 2]) / 2, "us");
-	result("rtt_p90", "%.2f", rtt[(n * 90 + 99) / 100 - 1], "us");
-	result("rtt_p99", "%.2f", rtt[p99 - 1], "us");
-	result("rtt_max", "%.2f", rtt[n - 1], "us");
+	rtt_result("median", "%.2f",
+		   n % 2 ? rtt[n / 2] : (rtt[n / 2 - 1] + rtt[n / 2]) / 2, "us");
+	rtt_result("p90", "%.2f", rtt[(n * 90 + 99) / 100 - 1], "us");
+	rtt_result("p99", "%.2f", rtt[p99 - 1], "us");
+	rtt_result("max", "%.2f", rtt[n - 1], "us");
 	for (i = 0; i < n && rtt[i] <= 1000; i++)
 		;
-	result("rtt_over_1ms", "%.0f", n - i, "count");
+	rtt_result("over_1ms", "%.0f", n - i, "count");
 	if (n < b.n)
-		result("rtt_samples", "%.0f", n, "count");
+		rtt_result("samples", "%.0f", n, "count");
 }
 
 /*
@@ -1193,7 +1227,7 @@ int main(int argc, char **argv)
 	b.name = name;
 
 	signal(SIGALRM, on_alarm);
-	alarm((unsigned int)(2 * b.secs) + 9);
+	alarm((unsigned int)(3 * b.secs) + 9);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (b.dev == VSOCK)
@@ -1207,16 +1241,31 @@ int main(int argc, char **argv)
 	if (b.size != 4000)
 		result("payload", "%.0f", b.size, "bytes");
 
-	set_pinning(pin_tput);
+	set_pinning(pin_tput, HOST_CPU);
 	if (b.dev == VSOCK)
 		vsock_throughput();
 	else
 		net_throughput();
-	set_pinning(true);
+	set_pinning(true, HOST_CPU);
+	b.rtt = "rtt";
 	if (b.dev == VSOCK)
 		latency(vsock_echo, vsock_ping);
 	else
 		latency(net_echo, net_ping);
+	if (b.pin) {
+		/*
+		 * Every thread on one CPU, SCHED_FIFO at one priority: a thread
+		 * runs until it sleeps, so the order is the path's.
+		 */
+		b.fifo = true;
+		set_pinning(true, GUEST_CPU);
+		b.rtt = "rtt1";
+		b.wait_lat = true;
+		if (b.dev == VSOCK)
+			latency(vsock_echo, vsock_ping);
+		else
+			latency(net_echo, net_ping);
+	}
 	if (b.mode == QEMU)
 		printf("bench: %s.iotlb_misses %u count\n", b.name, b.d.nmisses);
 	return 0;
