@@ -49,9 +49,10 @@
  * CPUs: the VM has two.  During the latency phase the busy-polling guest
  * runs on CPU 0, the vhost worker (the "vhost-<pid>" thread of this process)
  * and the host thread on CPU 1, as a guest's vCPU and the host's threads
- * would not share a CPU (-P: no pinning, and no round trips on one CPU).  The throughput phase leaves every
- * thread free, so that the vhost worker and the host reader run in parallel;
- * -T pins it as the latency phase.  Under QEMU's -icount, where the clock
+ * would not share a CPU (-P: no pinning, and no round trips on one CPU).
+ * The throughput phase leaves every thread free, so that the vhost worker
+ * and the host reader run in parallel; -T pins it as the latency phase.
+ * Under QEMU's -icount, where the clock
  * counts the instructions of both CPUs together, running in parallel gains
  * nothing and where the scheduler put the worker decided the figure (two
  * values 2-5% apart, one per boot): make bench passes -T there.
