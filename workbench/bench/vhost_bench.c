@@ -43,8 +43,9 @@
  * CPU's spinning while the other works, and so depends on how QEMU's
  * round-robin interleaves the two vCPUs.  Left to the scheduler (not
  * SCHED_FIFO), the one-CPU round trip took more than one order (with the
- * IOTLB, vsock's median 33.5 us and its 90th percentile 40.5) in
- * proportions that moved the median of one boot in five by 7%.
+ * IOTLB and the guest's earlier poll() wait: vsock's median 33.5 us, its
+ * 90th percentile 40.5) in proportions that moved the median of one boot
+ * in five by 7%.
  *
  * CPUs: the VM has two.  During the latency phase the busy-polling guest
  * runs on CPU 0, the vhost worker (the "vhost-<pid>" thread of this process)
@@ -361,10 +362,13 @@ static void handle_misses(void)
 }
 
 /*
- * The guest's event loop, as a VMM's: one epoll set with both call eventfds
- * and, for qemu, the vhost fd that reports IOTLB misses.  A set built once
- * costs the same per wait whatever it holds, so the guest's waits cost the
- * same in every mode, and misses are read only when the device has one.
+ * The guest's waits: one epoll set, its fds registered once (as a VMM
+ * registers its own): both call eventfds and, for qemu, the vhost fd that
+ * reports IOTLB misses.  A wait then costs the same in every mode, and
+ * misses are read only when the device has one.  The set stays registered
+ * on the call eventfds, so every signal of the device also runs epoll's
+ * wake-up callback, in every mode and phase (a VM's irqfd is such a
+ * waiter too).
  */
 static void watch_device(void)
 {
@@ -1280,7 +1284,8 @@ int main(int argc, char **argv)
 	if (b.pin) {
 		/*
 		 * Every thread on one CPU, SCHED_FIFO at one priority: a thread
-		 * runs until it sleeps, so the order is the path's.
+		 * runs until it sleeps, so the order is the path's.  The last
+		 * phase: b.fifo stays set, and nothing may spin after it.
 		 */
 		b.fifo = true;
 		set_pinning(true, GUEST_CPU);
