@@ -47,6 +47,8 @@ DATA_METRICS = ("tx_throughput", "tx_throughput_best", "rtt1_median")
 # round-robin interleaves the two vCPUs, which the guest's layout (the seed)
 # sets: a boot in five may sit 0.4 us (2%) off the others.
 LATENCY_METRICS = ("rtt_median",)
+# kvm_fault_bench's operations, each on anonymous, cacheable and device memory
+KVM_OPS = ("fault", "memslot.create", "memslot.move", "memslot.delete")
 
 
 def collect(out, profile, reps):
@@ -153,11 +155,11 @@ def main():
     # by half, where fault.anon, the same stage-2 fault of ordinary memory
     # timed around KVM_RUN alone, varies by 0.1%.
     # Anonymous memory only: the base has no /dev/test_pfnmap.
-    for what in ("fault", "memslot.create", "memslot.move", "memslot.delete"):
+    for what in KVM_OPS:
         metric = f"kvm.{what}.anon"
         compare(f"KVM {metric[4:]}: series / base", "series", metric,
                 "base", metric)
-    for what in ("fault", "memslot.create", "memslot.move", "memslot.delete"):
+    for what in KVM_OPS:
         compare(f"KVM {what}, series: cacheable-flag slot / Device slot",
                 "series", f"kvm.{what}.cacheable", "series", f"kvm.{what}.device")
     for label in missing:
